@@ -103,7 +103,7 @@ struct JSONParser {
     }
 
     mutating func expectWord(_ word: StaticString) throws(JSONParseError) {
-        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitsCount)
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         guard pos + w.count <= bytes.count else { throw fail("unexpected end of input") }
         for i in 0..<w.count where bytes[pos + i] != w[i] { throw fail("invalid literal") }
         pos += w.count
