@@ -1,0 +1,179 @@
+import ComfyWorkflow
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOSSL
+import WSClient
+
+/// The client's one long-lived WebSocket: connects, greets with `feature_flags`, decodes every frame into the
+/// router, and reconnects with back-off under the same client id after the old socket has fully closed.
+actor EventSocket {
+    struct Settings: Sendable {
+        var url: String
+        var server: String
+        var headers: [(name: String, value: String)]
+        var maxFrameBytes: Int
+        var pingInterval: Duration
+        var connectTimeout: Duration
+        var reconnect: RetryPolicy
+        var tls: TLSConfiguration?
+    }
+
+    private struct ConnectTimedOut: Error {}
+
+    private let settings: Settings
+    private let router: EventRouter
+    private let logger: Logger
+    private var loop: Task<Void, Never>?
+    private var connected = false
+    private var stopped = false
+    private var connections = 0
+    private var waiters: [CheckedContinuation<Void, any Error>] = []
+
+    init(settings: Settings, router: EventRouter, logger: Logger) {
+        self.settings = settings
+        self.router = router
+        self.logger = logger
+    }
+
+    /// True while a connection is open and greeted.
+    var isConnected: Bool { connected }
+
+    /// How many connections have been opened so far (reconnects included).
+    var connectionCount: Int { connections }
+
+    /// Opens the socket if needed and waits until it is connected; throws the failure of the next attempt otherwise.
+    func connect() async throws(ComfyError) {
+        if stopped { throw ComfyError.shutDown }
+        if connected { return }
+        if loop == nil {
+            loop = Task { await self.run() }
+        }
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                waiters.append(continuation)
+            }
+        } catch let error as ComfyError {
+            throw error
+        } catch {
+            throw ComfyError.transport(server: settings.server, .unreachable("\(error)"))
+        }
+    }
+
+    /// Closes the socket and stops reconnecting; returns once the connection has fully ended.
+    func stop() async {
+        stopped = true
+        let task = loop
+        task?.cancel()
+        await task?.value
+        loop = nil
+        connected = false
+        resumeWaiters(with: .failure(ComfyError.shutDown))
+    }
+
+    private func run() async {
+        var failures = 0
+        while !Task.isCancelled && !stopped {
+            let error = await connectOnce()
+            let wasConnected = connected
+            connected = false
+            if Task.isCancelled || stopped { break }
+            let failure = error.map { self.classify($0) }
+                ?? ComfyError.transport(server: settings.server, .connectionLost("server closed the WebSocket"))
+            if wasConnected {
+                failures = 0
+                logger.info("WebSocket to \(settings.server) ended; reconnecting", metadata: ["reason": "\(failure)"])
+            } else {
+                failures += 1
+                logger.debug("WebSocket connect to \(settings.server) failed", metadata: ["error": "\(failure)"])
+                resumeWaiters(with: .failure(failure))
+            }
+            try? await Task.sleep(for: settings.reconnect.delay(afterAttempt: max(1, failures)))
+        }
+    }
+
+    /// Runs one connection to its end; returns the error that ended it, nil for a clean close.
+    private func connectOnce() async -> (any Error)? {
+        var fields = HTTPFields()
+        for header in settings.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let configuration = WebSocketClientConfiguration(
+            maxFrameSize: settings.maxFrameBytes,
+            additionalHeaders: fields,
+            closeTimeout: .seconds(2),
+            autoPing: .enabled(timePeriod: settings.pingInterval),
+            validateUTF8: false)
+        let url = settings.url
+        let tls = settings.tls
+        let logger = self.logger
+        let router = self.router
+        let maxFrame = settings.maxFrameBytes
+        let timeout = settings.connectTimeout
+        do {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
+                        try await outbound.write(.text(#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#))
+                        await self.didConnect()
+                        for try await message in inbound.messages(maxSize: maxFrame) {
+                            let event: ServerEvent
+                            switch message {
+                            case .text(let text): event = ServerEventDecoder.decode(text: Array(text.utf8))
+                            case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
+                            }
+                            await router.route(event)
+                        }
+                    }
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    if await !self.connected { throw ConnectTimedOut() }
+                    return false
+                }
+                while let connectionEnded = try await group.next() {
+                    if connectionEnded { group.cancelAll(); return }
+                }
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func didConnect() async {
+        connected = true
+        connections += 1
+        resumeWaiters(with: .success(()))
+        if connections > 1 { await router.reconcileAll() }
+    }
+
+    private func resumeWaiters(with result: Result<Void, ComfyError>) {
+        let pending = waiters
+        waiters = []
+        for waiter in pending {
+            switch result {
+            case .success: waiter.resume()
+            case .failure(let error): waiter.resume(throwing: error)
+            }
+        }
+    }
+
+    private func classify(_ error: any Error) -> ComfyError {
+        if let error = error as? ComfyError { return error }
+        if error is ConnectTimedOut {
+            return .transport(server: settings.server, .timeout("WebSocket not open after \(settings.connectTimeout)"))
+        }
+        if let error = error as? WebSocketClientError {
+            if error == .webSocketUpgradeFailed {
+                return .transport(server: settings.server, .webSocketRejected("the server did not upgrade \(settings.url)"))
+            }
+            if error == .serverSentMessageTooLarge {
+                return .transport(server: settings.server, .connectionLost("a WebSocket frame exceeded \(settings.maxFrameBytes) bytes"))
+            }
+            return .transport(server: settings.server, .connectionLost("\(error)"))
+        }
+        return TransportClassifier.classify(error, server: settings.server, context: "WebSocket")
+    }
+}
