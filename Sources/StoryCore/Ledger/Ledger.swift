@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+
+/// The run ledger: an SQLite database (WAL mode) under `outputs/.comfybridge/` that records every
+/// state change of a run before the next step acts on it, so a killed process resumes without
+/// losing or repeating a panel.
+///
+/// Every method commits its change in one transaction before returning. Writes use GRDB's
+/// synchronous API on purpose: a cancelled render task must still be able to record what happened.
+public actor Ledger {
+    /// The database file.
+    public nonisolated let path: String
+    private let pool: DatabasePool
+
+    /// The file name of the ledger inside `outputs/.comfybridge/`.
+    public static let fileName = "ledger.sqlite"
+
+    /// Opens (creating when needed) the ledger of the project whose outputs folder is `outputsDirectory`.
+    public init(outputsDirectory: URL) throws(LedgerError) {
+        let folder = outputsDirectory.appendingPathComponent(".comfybridge", isDirectory: true)
+        let path = folder.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: path, reason: (error as NSError).localizedDescription)
+        }
+        try self.init(path: path)
+    }
+
+    /// Opens (creating when needed) a ledger database at `path`.
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "comfybridge-ledger"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try LedgerSchema.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    // MARK: Runs
+
+    /// The current run id, creating a new run when there is none or when `fresh` is true (which
+    /// also forgets every panel, prompt and file of the previous run).
+    public func beginRun(projectID: String, fresh: Bool, now: Date = Date()) throws(LedgerError) -> (runID: String, resumed: Bool) {
+        try write { db in
+            if !fresh, let row = try Row.fetchOne(db, sql: "SELECT run_id, project_id FROM run WHERE id = 1"),
+               (row["project_id"] as String) == projectID {
+                return (row["run_id"] as String, true)
+            }
+            try db.execute(sql: "DELETE FROM file")
+            try db.execute(sql: "DELETE FROM prompt")
+            try db.execute(sql: "DELETE FROM panel")
+            try db.execute(sql: "DELETE FROM run")
+            let runID = UUID().uuidString.lowercased()
+            try db.execute(sql: "INSERT INTO run (id, run_id, project_id, created_at) VALUES (1, ?, ?, ?)",
+                           arguments: [runID, projectID, now.timeIntervalSince1970])
+            return (runID, false)
+        }
+    }
+
+    // MARK: Panels
+
+    /// Records the plan: a panel whose fingerprint is unchanged keeps its record; a new or changed
+    /// panel starts over as `planned` (its old prompts and files are forgotten). Returns the records.
+    @discardableResult
+    public func plan(_ panels: [PanelRecord]) throws(LedgerError) -> [PanelRecord] {
+        try write { db in
+            for panel in panels {
+                let existing = try String.fetchOne(db, sql: "SELECT fingerprint FROM panel WHERE panel_id = ?", arguments: [panel.panelID])
+                if existing == panel.fingerprint {
+                    try db.execute(sql: "UPDATE panel SET position = ? WHERE panel_id = ?", arguments: [panel.position, panel.panelID])
+                    continue
+                }
+                try db.execute(sql: "DELETE FROM file WHERE panel_id = ?", arguments: [panel.panelID])
+                try db.execute(sql: "DELETE FROM prompt WHERE panel_id = ?", arguments: [panel.panelID])
+                try db.execute(sql: "DELETE FROM panel WHERE panel_id = ?", arguments: [panel.panelID])
+                try LedgerSchema.insert(panel, db)
+            }
+        }
+        return try panels.map { p throws(LedgerError) in
+            guard let record = try self.panel(p.panelID) else { throw .unknown(path: path, what: "panel \(p.panelID)") }
+            return record
+        }
+    }
+
+    /// The record of one panel, with its files.
+    public func panel(_ panelID: String) throws(LedgerError) -> PanelRecord? {
+        try read { db in try LedgerSchema.panel(panelID, db) }
+    }
+
+    /// Every panel record, in render order.
+    public func panels() throws(LedgerError) -> [PanelRecord] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT panel_id FROM panel ORDER BY position, panel_id").compactMap { try LedgerSchema.panel($0, db) }
+        }
+    }
+
+    /// Starts a new submission round for a panel and returns its attempt number (from 1).
+    public func beginAttempt(_ panelID: String) throws(LedgerError) -> Int {
+        try write { db in
+            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state IN ('recorded', 'accepted')", arguments: [panelID])
+            try db.execute(sql: "UPDATE panel SET attempts = attempts + 1 WHERE panel_id = ?", arguments: [panelID])
+            return try Int.fetchOne(db, sql: "SELECT attempts FROM panel WHERE panel_id = ?", arguments: [panelID]) ?? 1
+        }
+    }
+
+    /// Appends a note to a panel (kept once; repeating a note does nothing).
+    public func addNote(_ note: String, panelID: String) throws(LedgerError) {
+        try write { db in
+            guard var panel = try LedgerSchema.panel(panelID, db) else { return }
+            guard !panel.notes.contains(note) else { return }
+            panel.notes.append(note)
+            try db.execute(sql: "UPDATE panel SET notes = ? WHERE panel_id = ?", arguments: [LedgerSchema.encode(panel.notes), panelID])
+        }
+    }
+
+    /// Records that the server started executing the panel.
+    public func markStarted(_ panelID: String, at date: Date = Date()) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: "UPDATE panel SET started_at = COALESCE(started_at, ?) WHERE panel_id = ?",
+                           arguments: [date.timeIntervalSince1970, panelID])
+        }
+    }
+
+    /// Records the panel as completed (its files were recorded per prompt with `completePrompt`).
+    public func complete(_ panelID: String, finishedAt: Date, downloadedAt: Date) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE panel SET state = 'completed', failure = NULL, finished_at = ?, downloaded_at = ? WHERE panel_id = ?
+                """, arguments: [finishedAt.timeIntervalSince1970, downloadedAt.timeIntervalSince1970, panelID])
+        }
+    }
+
+    /// Records the panel as failed; its open prompts become `abandoned`.
+    public func fail(_ panelID: String, failure: RenderFailure, at date: Date = Date()) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: "UPDATE panel SET state = 'failed', failure = ?, finished_at = ? WHERE panel_id = ?",
+                           arguments: [LedgerSchema.encode(failure), date.timeIntervalSince1970, panelID])
+            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state IN ('recorded', 'accepted')", arguments: [panelID])
+        }
+    }
+
+    /// Puts a panel back to `planned` (a resumed run whose files went missing, or a retry of a failed panel).
+    public func replan(_ panelID: String) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM file WHERE panel_id = ?", arguments: [panelID])
+            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state != 'abandoned'", arguments: [panelID])
+            try db.execute(sql: "UPDATE panel SET state = 'planned', failure = NULL, finished_at = NULL, downloaded_at = NULL WHERE panel_id = ?", arguments: [panelID])
+        }
+    }
+
+    // MARK: Prompts
+
+    /// Records a prompt before it is posted, and moves the panel to `submitted` with this prompt
+    /// id and server. Recording the same prompt id again only updates its server.
+    public func recordPrompt(_ prompt: PromptRecord) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO prompt (prompt_id, panel_id, attempt, part, first_image, image_count, server, state, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'recorded', ?)
+                ON CONFLICT(prompt_id) DO UPDATE SET server = excluded.server, state = 'recorded'
+                """, arguments: [prompt.promptID, prompt.panelID, prompt.attempt, prompt.part, prompt.firstImage,
+                                 prompt.imageCount, prompt.server, prompt.createdAt.timeIntervalSince1970])
+            try db.execute(sql: """
+                UPDATE panel SET state = 'submitted', prompt_id = ?, server = ?, queued_at = COALESCE(queued_at, ?) WHERE panel_id = ?
+                """, arguments: [prompt.promptID, prompt.server, prompt.createdAt.timeIntervalSince1970, prompt.panelID])
+        }
+    }
+
+    /// Sets a prompt's state.
+    public func setPromptState(_ promptID: String, _ state: PromptState) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: "UPDATE prompt SET state = ? WHERE prompt_id = ?", arguments: [state.rawValue, promptID])
+        }
+    }
+
+    /// Records the files one prompt produced and marks the prompt `completed`, in one transaction.
+    public func completePrompt(_ promptID: String, panelID: String, files: [StoredFile]) throws(LedgerError) {
+        try write { db in
+            for file in files {
+                try db.execute(sql: "INSERT OR REPLACE INTO file (panel_id, path, node_id, bytes, sha256, prompt_id) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID])
+            }
+            try db.execute(sql: "UPDATE prompt SET state = 'completed' WHERE prompt_id = ?", arguments: [promptID])
+        }
+    }
+
+    /// The prompts of a panel, oldest first.
+    public func prompts(_ panelID: String) throws(LedgerError) -> [PromptRecord] {
+        try read { db in try LedgerSchema.prompts(panelID, db) }
+    }
+
+    /// The files recorded for one prompt.
+    public func files(promptID: String) throws(LedgerError) -> [StoredFile] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM file WHERE prompt_id = ? ORDER BY rowid", arguments: [promptID]).map(LedgerSchema.file)
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do { return try pool.write(body) } catch let error as LedgerError { throw error } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do { return try pool.read(body) } catch let error as LedgerError { throw error } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import ComfyAPI
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Something that can stream one server output file into a local file.
+public protocol OutputSource: Sendable {
+    /// Streams `file` into a new file at `destination` (which does not exist yet) and returns the
+    /// bytes written; must fail rather than write more than `maxBytes`.
+    func fetch(_ file: OutputFile, to destination: URL, maxBytes: Int64) async throws -> Int64
+}
+
+/// Stores rendered images under `<project>/outputs/<panel_id>/`: streamed to a temporary file
+/// beside the destination, size-checked, hashed (SHA-256), fsynced and renamed into place.
+///
+/// It refuses hostile server file names and output folders that are symbolic links or resolve
+/// outside the project, so nothing is ever written outside `outputs/`.
+public struct OutputStore: Sendable {
+    /// The project folder.
+    public let projectDirectory: URL
+    /// The largest file accepted (default 1 GiB).
+    public let maxFileBytes: Int64
+
+    /// Creates a store for a project folder.
+    public init(projectDirectory: URL, maxFileBytes: Int64 = 1 << 30) {
+        self.projectDirectory = projectDirectory.standardizedFileURL
+        self.maxFileBytes = maxFileBytes
+    }
+
+    /// `<project>/outputs`.
+    public var outputsDirectory: URL { projectDirectory.appendingPathComponent("outputs", isDirectory: true) }
+
+    /// The checked (and created) folder `outputs/<panel_id>/`.
+    ///
+    /// Throws `OutputError.unsafeDirectory` when `outputs` or the panel folder is a symbolic link,
+    /// not a folder, or resolves outside the project.
+    public func panelDirectory(_ panelID: String) throws(OutputError) -> URL {
+        guard Panel.isValidID(panelID) else {
+            throw .unsafeDirectory(path: "outputs/\(panelID)", reason: "panel id is not a plain folder name")
+        }
+        let outputs = try ensureDirectory(outputsDirectory)
+        let folder = try ensureDirectory(outputs.appendingPathComponent(panelID, isDirectory: true))
+        let root = realPath(projectDirectory) ?? projectDirectory.path
+        guard let resolved = realPath(folder), resolved.hasPrefix(root + "/") else {
+            throw .unsafeDirectory(path: folder.path, reason: "resolves outside the project \(root)")
+        }
+        return folder
+    }
+
+    /// Downloads `file` from `source` into `outputs/<panelID>/`, returning its record.
+    ///
+    /// The name is the server's file name, checked by `SafeFileName`; when that name is in
+    /// `taken` (already used by another file of the panel) a `-2`, `-3` … suffix is added.
+    public func store(_ file: OutputFile, panelID: String, from source: some OutputSource,
+                      avoiding taken: Set<String> = []) async throws(OutputError) -> StoredFile {
+        let safe = try SafeFileName.validated(file.filename, panelID: panelID)
+        let name = Self.unique(safe, avoiding: taken)
+        let folder = try panelDirectory(panelID)
+        let destination = folder.appendingPathComponent(name)
+        let temp = folder.appendingPathComponent(".\(name.prefix(180)).\(UUID().uuidString.prefix(8)).part")
+        var written: Int64 = 0
+        do {
+            written = try await source.fetch(file, to: temp, maxBytes: maxFileBytes)
+        } catch {
+            unlink(temp.path)
+            throw .downloadFailed(panelID: panelID, name: file.filename, reason: "\(error)")
+        }
+        do {
+            let size = try regularFileSize(temp)
+            guard size == written else {
+                throw OutputError.badSize(panelID: panelID, name: name, bytes: size, reason: "expected \(written) bytes as streamed")
+            }
+            guard size > 0 else { throw OutputError.badSize(panelID: panelID, name: name, bytes: size, reason: "empty file") }
+            guard size <= maxFileBytes else {
+                throw OutputError.badSize(panelID: panelID, name: name, bytes: size, reason: "larger than the limit of \(maxFileBytes)")
+            }
+            let digest = try Self.sha256(of: temp)
+            do {
+                try AtomicFile.sync(temp)
+                try AtomicFile.commit(temp, to: destination)
+            } catch {
+                throw OutputError.io(path: destination.path, reason: "\(error)")
+            }
+            return StoredFile(path: "outputs/\(panelID)/\(name)", nodeID: file.nodeID, bytes: size, sha256: digest)
+        } catch let error as OutputError {
+            unlink(temp.path)
+            throw error
+        } catch {
+            unlink(temp.path)
+            throw .io(path: temp.path, reason: "\(error)")
+        }
+    }
+
+    /// True when `file` is on disk as a regular file with the recorded size and SHA-256.
+    public func isIntact(_ file: StoredFile) -> Bool {
+        let url = projectDirectory.appendingPathComponent(file.path)
+        guard let size = try? regularFileSize(url), size == file.bytes else { return false }
+        return (try? Self.sha256(of: url)) == file.sha256
+    }
+
+    /// Copies a stored file durably to `relativePath` inside the project (the master sheet's
+    /// `master_grid_path`), creating folders as needed; refuses paths that leave the project.
+    public func copy(_ file: StoredFile, toProjectPath relativePath: String) throws(OutputError) {
+        let source = projectDirectory.appendingPathComponent(file.path)
+        let target = projectDirectory.appendingPathComponent(relativePath).standardizedFileURL
+        let root = realPath(projectDirectory) ?? projectDirectory.path
+        guard !relativePath.split(separator: "/").contains(".."), target.path.hasPrefix(projectDirectory.path + "/") else {
+            throw .unsafeDirectory(path: relativePath, reason: "leaves the project folder")
+        }
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: target.deletingLastPathComponent().path, reason: (error as NSError).localizedDescription)
+        }
+        guard let parent = realPath(target.deletingLastPathComponent()), parent == root || parent.hasPrefix(root + "/") else {
+            throw .unsafeDirectory(path: relativePath, reason: "resolves outside the project \(root)")
+        }
+        do {
+            let bytes = try Data(contentsOf: source)
+            try AtomicFile.replace(Array(bytes), to: target)
+        } catch {
+            throw .io(path: target.path, reason: "\(error)")
+        }
+    }
+
+    /// The SHA-256 of a file as lower-case hex, read in 1 MiB chunks.
+    public static func sha256(of url: URL) throws(OutputError) -> String {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            return hasher.finalize().map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }.joined()
+        } catch {
+            throw .io(path: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+        }
+    }
+
+    static func unique(_ name: String, avoiding taken: Set<String>) -> String {
+        guard taken.contains(name) else { return name }
+        let url = URL(fileURLWithPath: name)
+        let ext = url.pathExtension
+        let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+        var n = 2
+        while true {
+            let candidate = ext.isEmpty ? "\(stem)-\(n)" : "\(stem)-\(n).\(ext)"
+            if !taken.contains(candidate) { return candidate }
+            n += 1
+        }
+    }
+
+    private func ensureDirectory(_ url: URL) throws(OutputError) -> URL {
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFLNK { throw .unsafeDirectory(path: url.path, reason: "is a symbolic link") }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .unsafeDirectory(path: url.path, reason: "is not a folder") }
+            return url
+        }
+        guard errno == ENOENT else { throw .io(path: url.path, reason: String(cString: strerror(errno))) }
+        if mkdir(url.path, 0o755) != 0 && errno != EEXIST {
+            throw .io(path: url.path, reason: "cannot create folder: \(String(cString: strerror(errno)))")
+        }
+        return try ensureDirectory(url)
+    }
+
+    private func regularFileSize(_ url: URL) throws(OutputError) -> Int64 {
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { throw .io(path: url.path, reason: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .io(path: url.path, reason: "not a regular file") }
+        return Int64(info.st_size)
+    }
+
+    private func realPath(_ url: URL) -> String? {
+        guard let resolved = realpath(url.path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,87 @@
+import ComfyAPI
+import ComfyWorkflow
+import Foundation
+
+/// How a run renders: which servers, which workflow, how much in flight, which panels.
+///
+/// Every field has a documented default; a project renders on one server with only `servers` set.
+public struct RenderOptions: Sendable {
+    /// Where the base workflow comes from.
+    public enum WorkflowSource: Sendable, Hashable {
+        /// The SDXL workflow bundled with ComfyWorkflow.
+        case bundled
+        /// An API-format (or convertible UI-format) JSON file.
+        case file(URL)
+        /// A graph already in memory.
+        case graph(Workflow)
+    }
+
+    /// The ComfyUI servers, as client configurations (base URL, authentication, timeouts, retry).
+    public var servers: [ComfyClient.Configuration]
+    /// The base workflow (default `.bundled`).
+    public var workflow: WorkflowSource
+    /// Prompts kept on each server at once: one running and the rest waiting, so no GPU idles
+    /// between panels (default 2).
+    public var maxInFlightPerServer: Int
+    /// Forget the ledger and render everything again (default false: resume).
+    public var fresh: Bool
+    /// The low-VRAM policy (default `.standard`: below 12 GiB); `.off` is `--no-memory-policy`.
+    public var memoryPolicy: MemoryPolicy
+    /// Only these panel ids (default nil: every panel). An unknown id is an error.
+    public var panelSelection: Set<String>?
+    /// Images per panel; nil keeps the workflow's latent `batch_size` (default nil).
+    public var batchSize: Int?
+    /// Explicit `node.input=value` settings applied after injection (default none).
+    public var overrides: [NodeInputOverride]
+    /// Prefix of server-side file names; the panel id is appended (default `"storycore"`).
+    public var filenamePrefix: String
+    /// Times a panel is resubmitted after transport errors, lost prompts or a server going down
+    /// before it fails (default 4).
+    public var maxTransportRetries: Int
+    /// How often a down server is probed to see whether it can rejoin (default 1 s).
+    public var healthCheckInterval: Duration
+    /// How long the run waits with every server down before failing the remaining panels (default 60 s).
+    public var allServersDownTimeout: Duration
+    /// Largest output file accepted (default 1 GiB).
+    public var maxFileBytes: Int64
+    /// Ask servers for binary preview images and report them as `.preview` events (default true).
+    public var previews: Bool
+
+    /// Creates options; only `servers` is required.
+    public init(
+        servers: [ComfyClient.Configuration],
+        workflow: WorkflowSource = .bundled,
+        maxInFlightPerServer: Int = 2,
+        fresh: Bool = false,
+        memoryPolicy: MemoryPolicy = .standard,
+        panelSelection: Set<String>? = nil,
+        batchSize: Int? = nil,
+        overrides: [NodeInputOverride] = [],
+        filenamePrefix: String = "storycore",
+        maxTransportRetries: Int = 4,
+        healthCheckInterval: Duration = .seconds(1),
+        allServersDownTimeout: Duration = .seconds(60),
+        maxFileBytes: Int64 = 1 << 30,
+        previews: Bool = true
+    ) {
+        self.servers = servers
+        self.workflow = workflow
+        self.maxInFlightPerServer = maxInFlightPerServer
+        self.fresh = fresh
+        self.memoryPolicy = memoryPolicy
+        self.panelSelection = panelSelection
+        self.batchSize = batchSize
+        self.overrides = overrides
+        self.filenamePrefix = filenamePrefix
+        self.maxTransportRetries = maxTransportRetries
+        self.healthCheckInterval = healthCheckInterval
+        self.allServersDownTimeout = allServersDownTimeout
+        self.maxFileBytes = maxFileBytes
+        self.previews = previews
+    }
+
+    /// Options for servers given by base URL with default client settings.
+    public init(serverURLs: [URL], workflow: WorkflowSource = .bundled) {
+        self.init(servers: serverURLs.map { ComfyClient.Configuration(baseURL: $0) }, workflow: workflow)
+    }
+}

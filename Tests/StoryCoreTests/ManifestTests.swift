@@ -1,0 +1,54 @@
+import ComfyWorkflow
+import Foundation
+import Testing
+@testable import StoryCore
+
+@Suite("Manifest has the contract's shape and is written atomically")
+struct ManifestTests {
+    @Test func completedAndFailedPanelsAreReported() throws {
+        var done = PanelRecord(panelID: "panel_01", position: 0, shotID: "shot_01", fingerprint: "f", prompt: "p", negativePrompt: "n",
+                               seed: 42, width: 512, height: 288, batchSize: 1)
+        done.state = .completed
+        done.attempts = 1
+        done.promptID = "pid"
+        done.server = "http://127.0.0.1:1"
+        done.files = [StoredFile(path: "outputs/panel_01/a.png", nodeID: "9", bytes: 12, sha256: "00ff")]
+        done.queuedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        var failed = PanelRecord(panelID: "panel_02", position: 1, shotID: "shot_01", fingerprint: "f", prompt: "q", negativePrompt: nil,
+                                 seed: 43, width: 512, height: 288, batchSize: 4)
+        failed.state = .failed
+        failed.notes = ["batch split after out-of-memory"]
+        failed.failure = RenderFailure(kind: "out_of_memory", message: "CUDA out of memory", nodeID: "3", nodeType: "KSampler", suggestion: "lower the resolution")
+        let manifest = Manifest(projectID: "proj", runID: "run", servers: ["http://127.0.0.1:1"], panels: [done, failed])
+        let outputs = try TestSupport.scratch().appendingPathComponent("outputs")
+        try manifest.write(toOutputs: outputs)
+        let json = try JSONValue.parse(Data(contentsOf: outputs.appendingPathComponent("manifest.json")))
+        #expect(json["project_id"] == "proj" && json["run_id"] == "run")
+        #expect(json["servers"] == ["http://127.0.0.1:1"])
+        #expect(json["totals"]?["completed"] == 1 && json["totals"]?["failed"] == 1)
+        let first = try #require(json["panels"]?[0])
+        #expect(first["status"] == "completed" && first["shot_id"] == "shot_01" && first["seed"] == 42)
+        #expect(first["files"] == [["path": "outputs/panel_01/a.png", "node_id": "9", "bytes": 12, "sha256": "00ff"]])
+        #expect(first["error"] == .null)
+        #expect(first["timings"]?["queued"]?.stringValue?.hasPrefix("2027-01-15T08:00:00") == true)
+        let second = try #require(json["panels"]?[1])
+        #expect(second["status"] == "failed" && second["batch_size"] == 4)
+        #expect(second["notes"] == ["batch split after out-of-memory"])
+        #expect(second["error"]?["kind"] == "out_of_memory" && second["error"]?["node_type"] == "KSampler")
+    }
+}
+
+@Suite("Low-VRAM memory policy")
+struct MemoryPolicyTests {
+    @Test func appliesBelowTwelveGiBOnly() throws {
+        #expect(MemoryPolicy.standard.rules(vramTotal: 8 << 30) != nil)
+        #expect(MemoryPolicy.standard.rules(vramTotal: (12 << 30) - 1) != nil)
+        #expect(MemoryPolicy.standard.rules(vramTotal: 12 << 30) == nil)
+        #expect(MemoryPolicy.standard.rules(vramTotal: 80 << 30) == nil)
+        #expect(MemoryPolicy.standard.rules(vramTotal: nil) == nil)
+        #expect(MemoryPolicy.off.rules(vramTotal: 1 << 30) == nil)
+        let rules = try #require(MemoryPolicy.standard.rules(vramTotal: 8 << 30))
+        #expect(rules.batchSize == 1 && rules.samplerName == "euler" && rules.maxSteps == 20)
+        #expect(rules.note == "low-VRAM policy (8.0 GiB < 12 GiB): batch size 1, sampler euler, at most 20 steps")
+    }
+}
