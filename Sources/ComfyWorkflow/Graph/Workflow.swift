@@ -69,6 +69,15 @@ public struct Workflow: Sendable, Hashable {
         try self.init(data: data, file: url.path)
     }
 
+    /// Reads a graph in either format from a file, converting a UI export with `catalog` (see `init(json:catalog:file:)`).
+    public init(contentsOf url: URL, catalog: NodeCatalog?) throws(WorkflowLoadError) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        try self.init(data: data, catalog: catalog, file: url.path)
+    }
+
     /// The number of nodes.
     public var count: Int { nodeIDs.count }
 
