@@ -34,6 +34,16 @@ public struct OutputStore: Sendable {
     /// `<project>/outputs`.
     public var outputsDirectory: URL { projectDirectory.appendingPathComponent("outputs", isDirectory: true) }
 
+    /// The checked (and created) folder `outputs/`: not a symbolic link, inside the project.
+    public func checkedOutputsDirectory() throws(OutputError) -> URL {
+        let outputs = try ensureDirectory(outputsDirectory)
+        let root = realPath(projectDirectory) ?? projectDirectory.path
+        guard let resolved = realPath(outputs), resolved.hasPrefix(root + "/") else {
+            throw .unsafeDirectory(path: outputs.path, reason: "resolves outside the project \(root)")
+        }
+        return outputs
+    }
+
     /// The checked (and created) folder `outputs/<panel_id>/`.
     ///
     /// Throws `OutputError.unsafeDirectory` when `outputs` or the panel folder is a symbolic link,

@@ -1,0 +1,172 @@
+import ComfyAPI
+import ComfyWorkflow
+import Foundation
+import Logging
+
+/// Renders every panel of a StoryCore project through one or more ComfyUI servers and leaves the
+/// images, `outputs/manifest.json` and the updated `project.json` the contract describes.
+///
+/// ```swift
+/// let renderer = Renderer(project: try Project.load(from: folder),
+///                         options: RenderOptions(servers: [.init(baseURL: url)], workflow: .file(graphURL)))
+/// async let summary = renderer.run()
+/// for await event in renderer.events { show(event) }
+/// print(try await summary)
+/// ```
+/// Call `run()` once. It resumes an earlier run of the same project from the ledger unless
+/// `options.fresh` is set. Cancelling the task running `run()` stops submitting, interrupts
+/// this run's prompts on the servers, leaves ledger and manifest consistent, and returns a
+/// summary with `cancelled == true`. Problems that stop the whole run (no server, a workflow
+/// the servers cannot run) are thrown before anything is submitted; a single panel's failure
+/// is recorded and reported, and the run goes on.
+public final class Renderer: Sendable {
+    /// The project rendered.
+    public let project: Project
+    /// The options of the run.
+    public let options: RenderOptions
+    /// What happens during the run, ending after `.runFinished` (or when `run()` throws).
+    /// A single-consumer sequence; events are buffered until read.
+    public let events: AsyncStream<RenderEvent>
+    private let continuation: AsyncStream<RenderEvent>.Continuation
+    private let logger: Logger
+
+    /// Creates a renderer; nothing happens until `run()`. `logger` receives diagnostics (default: discarded).
+    public init(project: Project, options: RenderOptions,
+                logger: Logger = Logger(label: "StoryCore", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.project = project
+        self.options = options
+        self.logger = logger
+        (events, continuation) = AsyncStream.makeStream(of: RenderEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Runs the render to its end and returns the summary (see the type's documentation).
+    public func run() async throws(RenderError) -> RenderSummary {
+        defer { continuation.finish() }
+        let started = ContinuousClock.now
+        guard !options.servers.isEmpty else { throw .invalidOptions("no server given") }
+        guard options.maxInFlightPerServer >= 1 else { throw .invalidOptions("maxInFlightPerServer must be at least 1") }
+        let store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
+        do { _ = try store.checkedOutputsDirectory() } catch { throw .output(error) }
+        let ledger: Ledger
+        do { ledger = try Ledger(outputsDirectory: project.outputsDirectory) } catch { throw .ledger(error) }
+        let run: (runID: String, resumed: Bool)
+        do { run = try await ledger.beginRun(projectID: project.id, fresh: options.fresh) } catch { throw .ledger(error) }
+
+        var clients: [ComfyClient] = []
+        var reasons: [String: String] = [:]
+        for configuration in options.servers {
+            var configuration = configuration
+            configuration.clientID = PromptIdentity.clientID(runID: run.runID, server: configuration.baseURL.absoluteString)
+            do { clients.append(try ComfyClient(configuration: configuration, logger: logger)) } catch {
+                reasons[configuration.baseURL.absoluteString] = error.description
+            }
+        }
+        guard reasons.isEmpty else {
+            for client in clients { await client.shutdown() }
+            throw .noServerAvailable(reasons)
+        }
+        do {
+            let summary = try await execute(run: run, ledger: ledger, store: store, clients: clients, started: started)
+            for client in clients { await client.shutdown() }
+            return summary
+        } catch {
+            for client in clients { await client.shutdown() }
+            throw error
+        }
+    }
+
+    private func execute(run: (runID: String, resumed: Bool), ledger: Ledger, store: OutputStore, clients: [ComfyClient],
+                         started: ContinuousClock.Instant) async throws(RenderError) -> RenderSummary {
+        let probes = await ServerProbe.probeAll(clients)
+        let catalog = probes.compactMap { try? $0.get().catalog }.first
+        guard catalog != nil else {
+            var reasons: [String: String] = [:]
+            for (client, probe) in zip(clients, probes) {
+                if case .failure(let error) = probe { reasons[client.server] = error.description }
+            }
+            throw .noServerAvailable(reasons)
+        }
+        let template = try WorkflowSourceLoader.load(options.workflow, catalog: catalog)
+        let plan = try RenderPlan(project: project, template: template, options: options)
+
+        var servers: [ServerPool.Server] = []
+        var problems: [PlanProblem] = []
+        for (index, (client, probe)) in zip(clients, probes).enumerated() {
+            switch probe {
+            case .success(let found):
+                let rules = options.memoryPolicy.rules(vramTotal: found.vramTotal)
+                problems += plan.problems(against: found.catalog, server: client.server, rules: rules)
+                servers.append(.init(index: index, url: client.server, client: client, isUp: true, catalog: found.catalog, rules: rules))
+            case .failure(let error):
+                servers.append(.init(index: index, url: client.server, client: client, isUp: false, downReason: error.description))
+            }
+        }
+        guard problems.isEmpty else { throw .invalidPlan(problems) }
+
+        let pool = ServerPool(servers: servers, maxInFlight: options.maxInFlightPerServer)
+        let recorder = RunRecorder(ledger: ledger, project: project, runID: run.runID, servers: clients.map(\.server))
+        let context = RunContext(runID: run.runID, options: options, ledger: ledger, store: store, pool: pool,
+                                 recorder: recorder, events: continuation, logger: logger)
+        continuation.yield(.runStarted(runID: run.runID, resumed: run.resumed, panels: plan.jobs.count, servers: clients.map(\.server)))
+        for server in servers {
+            continuation.yield(server.isUp ? .serverUp(server: server.url) : .serverDown(server: server.url, reason: server.downReason ?? "unreachable"))
+        }
+        let (work, kept) = try await resumeState(plan: plan, ledger: ledger, store: store)
+        try await recorder.write()
+
+        let dispatcher = Dispatcher(context: context, plan: plan)
+        let tally = await dispatcher.run(work)
+        try await recorder.write()
+
+        let failures: [String: RenderFailure]
+        do {
+            failures = Dictionary(try await ledger.panels().filter { p in plan.jobs.contains { $0.panelID == p.panelID } }
+                .compactMap { p in p.failure.map { (p.panelID, $0) } }, uniquingKeysWith: { a, _ in a })
+        } catch {
+            throw .ledger(error)
+        }
+        let summary = RenderSummary(
+            runID: run.runID, total: plan.jobs.count, rendered: tally.rendered, kept: kept, failures: failures,
+            pending: max(0, plan.jobs.count - tally.rendered - kept - failures.count), cancelled: tally.cancelled,
+            duration: ContinuousClock.now - started,
+            manifest: project.outputsDirectory.appendingPathComponent(Manifest.fileName))
+        continuation.yield(.runFinished(summary))
+        return summary
+    }
+
+    /// Records the plan in the ledger and decides, per panel, whether it is kept, adopted or rendered.
+    private func resumeState(plan: RenderPlan, ledger: Ledger, store: OutputStore) async throws(RenderError) -> (work: [WorkItem], kept: Int) {
+        do {
+            let records = plan.jobs.enumerated().map { index, job in
+                PanelRecord(panelID: job.panelID, position: index, shotID: job.panel.shotID, fingerprint: job.fingerprint,
+                            prompt: job.panel.prompt, negativePrompt: job.panel.negativePrompt, seed: job.seed,
+                            width: job.panel.resolution.width, height: job.panel.resolution.height, batchSize: job.batchSize)
+            }
+            let recorded = try await ledger.plan(records)
+            var work: [WorkItem] = []
+            var kept = 0
+            for (job, record) in zip(plan.jobs, recorded) {
+                switch record.state {
+                case .completed where !record.files.isEmpty && record.files.allSatisfy(store.isIntact):
+                    kept += 1
+                    continuation.yield(.kept(panelID: job.panelID, files: record.files))
+                    continue
+                case .completed, .failed:
+                    try await ledger.replan(job.panelID)
+                    work.append(WorkItem(job: job, preferredServer: nil, adopt: []))
+                case .submitted:
+                    let open = try await ledger.prompts(job.panelID).filter { $0.state == .recorded || $0.state == .accepted }
+                    let latest = open.map(\.attempt).max()
+                    let adopt = open.filter { $0.attempt == latest }
+                    work.append(WorkItem(job: job, preferredServer: adopt.first?.server, adopt: adopt))
+                case .planned:
+                    work.append(WorkItem(job: job, preferredServer: nil, adopt: []))
+                }
+                continuation.yield(.planned(panelID: job.panelID, seed: job.seed, batchSize: job.batchSize))
+            }
+            return (work, kept)
+        } catch {
+            throw .ledger(error)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Writes what the ledger holds to `outputs/manifest.json` and `project.json`, one write at a time.
+actor RunRecorder {
+    let ledger: Ledger
+    let projectDirectory: URL
+    let outputsDirectory: URL
+    let projectID: String
+    let runID: String
+    let servers: [String]
+    private var backedUp = false
+
+    init(ledger: Ledger, project: Project, runID: String, servers: [String]) {
+        self.ledger = ledger
+        self.projectDirectory = project.directory
+        self.outputsDirectory = project.outputsDirectory
+        self.projectID = project.id
+        self.runID = runID
+        self.servers = servers
+    }
+
+    /// Rewrites the manifest and the project file from the ledger (each atomically).
+    func write() async throws(RenderError) {
+        let panels: [PanelRecord]
+        do { panels = try await ledger.panels() } catch { throw .ledger(error) }
+        do {
+            try Manifest(projectID: projectID, runID: runID, servers: servers, panels: panels).write(toOutputs: outputsDirectory)
+        } catch {
+            throw .output(error)
+        }
+        let completed = panels.filter { $0.state == .completed }
+        let status: ProjectUpdate.Status
+        if !panels.isEmpty && completed.count == panels.count {
+            status = .done
+        } else if completed.isEmpty && panels.contains(where: { $0.state == .failed }) && !panels.contains(where: { $0.state == .planned || $0.state == .submitted }) {
+            status = .failed
+        } else {
+            status = .partial
+        }
+        let entries = completed.compactMap { panel -> ProjectUpdate.RenderedPanel? in
+            guard let first = panel.files.first else { return nil }
+            return .init(panelID: panel.panelID, path: first.path, seed: panel.seed, promptID: panel.promptID ?? "")
+        }
+        do {
+            try ProjectUpdate(panels: entries, status: status).write(toProjectIn: projectDirectory, backup: !backedUp)
+            backedUp = true
+        } catch {
+            throw .project(error)
+        }
+    }
+}
