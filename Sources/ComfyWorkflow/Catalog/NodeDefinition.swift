@@ -53,7 +53,7 @@ public struct NodeDefinition: Sendable, Hashable {
     /// The inputs the frontend shows as widgets, in the order their values appear in a UI export's `widgets_values`.
     public var widgetInputs: [InputDefinition] { clientInputs.filter(\.isWidget) }
 
-    /// Reads one class's info object as `/object_info` sends it (V1 or V3 shape).
+    /// Reads one class's info object as `/object_info` sends it (V1 or V3 shape); `name` is its key in the reply.
     ///
     /// Decoding is lenient: unknown keys and option keys are ignored, a missing or odd section is
     /// skipped, and an input spec of an unknown shape is kept as a connection of type `*`.
@@ -61,7 +61,7 @@ public struct NodeDefinition: Sendable, Hashable {
         guard case .object(let object) = info else {
             throw .notAnObject(path: "$[\"\(name)\"]", found: info.typeName)
         }
-        self.name = object["name"]?.stringValue ?? name
+        self.name = name
         self.displayName = object["display_name"]?.stringValue ?? self.name
         self.category = object["category"]?.stringValue ?? ""
         self.isOutputNode = object["output_node"]?.boolValue ?? false
