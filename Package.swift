@@ -77,6 +77,7 @@ let package = Package(
                 "ComfyEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
@@ -107,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ComfyEmulator"],
+            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
