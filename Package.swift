@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StoryCore", targets: ["StoryCore"]),
         .library(name: "ComfyEmulator", targets: ["ComfyEmulator"]),
         .executable(name: "comfybridge", targets: ["comfybridge"]),
+        .executable(name: "comfybridge-bench", targets: ["ComfyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -81,9 +82,24 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .executableTarget(
+            name: "ComfyBench",
+            dependencies: [
+                "StoryCore",
+                "ComfyAPI",
+                "ComfyWorkflow",
+                "ComfyEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "ComfyWorkflowTests",
-            dependencies: ["ComfyWorkflow"],
+            dependencies: [
+                "ComfyWorkflow", "ComfyEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
@@ -104,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "StoryCoreTests",
             dependencies: ["StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["ComfyBench", "StoryCore", "ComfyWorkflow"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
