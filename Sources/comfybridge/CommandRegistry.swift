@@ -1,6 +1,17 @@
 import ArgumentParser
 
-/// Every subcommand, in the order `--help` lists them. Add a command here when you add its file.
+/// Every subcommand, in the order `--help` lists them. Add a command here when you add its file
+/// (`emulate`, then `bench` and `chaos`, go after `free`).
 enum CommandRegistry {
-    static let all: [any ParsableCommand.Type] = []
+    static let all: [any ParsableCommand.Type] = [
+        DemoCommand.self,
+        RenderCommand.self,
+        RunCommand.self,
+        ValidateCommand.self,
+        StatusCommand.self,
+        QueueCommand.self,
+        HistoryCommand.self,
+        InterruptCommand.self,
+        FreeCommand.self,
+    ]
 }

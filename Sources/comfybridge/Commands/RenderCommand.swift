@@ -1,0 +1,70 @@
+import ArgumentParser
+import ComfyAPI
+import Foundation
+import StoryCore
+
+/// `comfybridge render PROJECT_DIR`: renders a StoryCore project, resuming an earlier run by default.
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a StoryCore project (resumes the previous run unless --fresh).",
+        discussion: """
+            Each panel becomes one workflow run with its seed, prompt and size; images go to
+            PROJECT_DIR/outputs/<panel_id>/, the manifest to PROJECT_DIR/outputs/manifest.json, and
+            project.json is updated. On a terminal a progress bar is shown on stderr; with --json, or
+            when stdout is not a terminal, stdout gets one JSON object per event. Ctrl-C stops
+            submitting, interrupts this run's prompts and saves the ledger (exit 130); run the same
+            command again to resume.
+            """)
+
+    @Argument(help: ArgumentHelp("The project folder (holding project.json and storyboard.json).", valueName: "project-dir"))
+    var projectDirectory: String
+
+    @Option(help: ArgumentHelp("API-format (or UI-export) workflow JSON (default: the bundled SDXL workflow).", valueName: "file"))
+    var workflow: String?
+
+    @OptionGroup var server: ServerOptions
+
+    @Option(name: .customLong("max-inflight"), help: "Prompts kept queued per server, one running and the rest waiting.")
+    var maxInFlight = 2
+
+    @Flag(help: "Forget the previous run and render every panel again.")
+    var fresh = false
+
+    @Flag(name: .customLong("no-memory-policy"), help: "Do not apply the low-VRAM rules (batch 1, euler, ≤ 20 steps below 12 GiB).")
+    var noMemoryPolicy = false
+
+    @Option(name: .customLong("panel"), help: ArgumentHelp("Render only this panel id; repeatable.", valueName: "id"))
+    var panels: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard maxInFlight >= 1 else { throw ValidationError("--max-inflight must be at least 1") }
+    }
+
+    func run() async throws {
+        let console = Console()
+        do {
+            if output.verbose { console.error(server.summary()) }
+            let project = try Project.load(from: URL(fileURLWithPath: projectDirectory, isDirectory: true).standardizedFileURL)
+            var options = RenderOptions(servers: try server.configurations(),
+                                        workflow: try WorkflowChoice.source(path: workflow),
+                                        maxInFlightPerServer: maxInFlight, fresh: fresh,
+                                        memoryPolicy: noMemoryPolicy ? .off : .standard,
+                                        panelSelection: panels.isEmpty ? nil : Set(panels))
+            options.previews = false
+            let session = RenderSession(project: project, options: options,
+                                        mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
+            let summary = try await session.run()
+            if session.mode != .jsonLines {
+                for line in RenderSession.summaryLines(summary, project: project) { console.output(line) }
+            }
+            throw RenderSession.status(of: summary).exitCode
+        } catch let code as ExitCode {
+            throw code
+        } catch {
+            throw ErrorReport.report(error, verbose: output.verbose, console: console)
+        }
+    }
+}
