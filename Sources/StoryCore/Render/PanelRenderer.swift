@@ -126,17 +126,61 @@ struct PanelRenderer: Sendable {
     }
 
     /// Follows a prompt to its end, emitting progress, then stores its files and records them.
+    ///
+    /// A watch runs alongside: when the server's socket stays down and `/system_stats` no longer
+    /// answers, the prompt is abandoned with a transport error instead of waiting forever.
     private func follow(_ run: PromptRun, prompt: PromptRecord, job: RenderJob, lease: ServerPool.Lease, timing: inout JobTiming) async throws {
+        let grace = context.options.healthCheckInterval * 3
+        let interval = context.options.healthCheckInterval
+        let seconds = try await withThrowingTaskGroup(of: FollowResult.self) { group in
+            group.addTask { .completed(try await self.consume(run, prompt: prompt, job: job, lease: lease)) }
+            group.addTask {
+                try await Self.watch(lease.client, interval: interval, grace: grace)
+                return .watchEnded
+            }
+            let first = try await group.next()
+            group.cancelAll()
+            guard case .completed(let seconds)? = first else { throw ComfyError.shutDown }
+            return seconds
+        }
+        timing.add(seconds)
+    }
+
+    private enum FollowResult: Sendable {
+        case completed(Double?)
+        case watchEnded
+    }
+
+    /// Throws `.transport` when the server's socket has been down for `grace` and the server does
+    /// not answer `/system_stats`; returns only when cancelled.
+    private static func watch(_ client: ComfyClient, interval: Duration, grace: Duration) async throws(ComfyError) {
+        var down: Duration = .zero
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            if await client.isConnected {
+                down = .zero
+                continue
+            }
+            down += interval
+            guard down >= grace else { continue }
+            _ = try await client.systemStats()
+            down = .zero
+        }
+    }
+
+    /// Iterates the prompt's events; returns the measured execution seconds when known.
+    private func consume(_ run: PromptRun, prompt: PromptRecord, job: RenderJob, lease: ServerPool.Lease) async throws -> Double? {
         let panelID = job.panelID
-        var started = false
+        var started: ContinuousClock.Instant?
+        var measured: Double?
         for try await event in run {
             switch event {
             case .server(let serverEvent):
                 switch serverEvent {
                 case .executionStart, .executing(.some, _, _), .progress:
-                    if !started {
-                        started = true
-                        timing.started()
+                    if started == nil {
+                        started = .now
                         try await context.ledger.markStarted(panelID)
                         context.emit(.started(panelID: panelID, promptID: prompt.promptID, server: lease.url))
                     }
@@ -150,11 +194,12 @@ struct PanelRenderer: Sendable {
                     break
                 }
             case .completed(let result):
-                timing.finished()
+                if let started { measured = JobTiming.seconds(ContinuousClock.now - started) }
                 let files = try await store(result, prompt: prompt, lease: lease)
                 try await context.ledger.completePrompt(prompt.promptID, panelID: panelID, files: files)
             }
         }
+        return measured
     }
 
     /// Downloads the prompt's saved images into `outputs/<panel_id>/`.
@@ -312,22 +357,19 @@ struct PanelRenderer: Sendable {
 
 /// Measured execution time of a job, for routing.
 struct JobTiming: Sendable {
-    private var start: ContinuousClock.Instant?
-    private var total: Duration = .zero
+    private var total = 0.0
     private var any = false
 
-    mutating func started() { start = .now }
-
-    mutating func finished() {
-        guard let start else { return }
-        total += ContinuousClock.now - start
+    mutating func add(_ seconds: Double?) {
+        guard let seconds else { return }
+        total += seconds
         any = true
-        self.start = nil
     }
 
-    var measuredSeconds: Double? {
-        guard any else { return nil }
-        let c = total.components
+    var measuredSeconds: Double? { any ? total : nil }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let c = duration.components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 }

@@ -1,7 +1,7 @@
 import ComfyAPI
 import ComfyWorkflow
 
-/// Health check of one server: the WebSocket connects, `/system_stats` answers (its device
+/// Health check of one server: `/system_stats` answers, the WebSocket connects (its device
 /// memory decides the memory policy) and `/object_info` gives the node catalogue.
 enum ServerProbe {
     /// What a successful probe found.
@@ -13,8 +13,8 @@ enum ServerProbe {
     /// Probes one server; `withCatalog: false` skips `/object_info` (for a server rejoining with a known catalogue).
     static func probe(_ client: ComfyClient, withCatalog: Bool = true) async -> Result<Found?, ComfyError> {
         do {
-            try await client.connect()
             let stats = try await client.systemStats()
+            try await client.connect()
             let vram = stats.devices.first?.vramTotal
             guard withCatalog else { return .success(Found(vramTotal: vram, catalog: NodeCatalog())) }
             let info = try await client.objectInfo()
