@@ -5,7 +5,8 @@ For each panel it posts the workflow (with that panel's seed), waits on the WebS
 prompt to finish, reads /history/{id}, then downloads every output with /view, and only then
 posts the next panel. This is how the original StoryCore integration (and most scripts built
 from ComfyUI's websockets_api_example.py) work: the GPU idles during every round trip and
-download, and a second server adds nothing.
+download, and a second server adds nothing. Given several --server options it does what such a
+script does with a list of servers: it takes them in turn, still one panel at a time.
 
 Prints one JSON object on stdout: panels, seconds (wall), cpu_seconds (this process),
 max_rss_kib, files, bytes.
@@ -39,7 +40,7 @@ def seeded(workflow, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="http://127.0.0.1:8188")
+    parser.add_argument("--server", action="append", help="server base URL; repeat to take several in turn (default http://127.0.0.1:8188)")
     parser.add_argument("--workflow", required=True, help="API-format workflow JSON")
     parser.add_argument("--panels", type=int, default=1)
     parser.add_argument("--seed", type=int, default=42)
@@ -49,16 +50,20 @@ def main():
     with open(args.workflow) as f:
         workflow = json.load(f)
     os.makedirs(args.out, exist_ok=True)
-    base = args.server.rstrip("/")
-    ws_url = base.replace("http://", "ws://").replace("https://", "wss://")
+    bases = [server.rstrip("/") for server in (args.server or ["http://127.0.0.1:8188"])]
     client_id = str(uuid.uuid4())
     session = requests.Session()
 
     started = time.monotonic()
-    ws = websocket.create_connection(f"{ws_url}/ws?clientId={client_id}")
+    sockets = {}
     files = 0
     total_bytes = 0
     for i in range(args.panels):
+        base = bases[i % len(bases)]
+        if base not in sockets:
+            ws_url = base.replace("http://", "ws://").replace("https://", "wss://")
+            sockets[base] = websocket.create_connection(f"{ws_url}/ws?clientId={client_id}")
+        ws = sockets[base]
         graph = seeded(workflow, args.seed + i)
         reply = session.post(f"{base}/prompt", json={"prompt": graph, "client_id": client_id})
         reply.raise_for_status()
@@ -80,7 +85,8 @@ def main():
                     out.write(body)
                 files += 1
                 total_bytes += len(body)
-    ws.close()
+    for ws in sockets.values():
+        ws.close()
     elapsed = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"panels": args.panels, "seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime,

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ComfyAPI
+import Foundation
+import StoryCore
+
+/// Hidden mode: ComfyBridge's side of a scenario, rendering a generated project in its own process
+/// so that the harness reads its CPU time and peak memory from `wait4`, exactly like the baseline's.
+///
+/// Prints one JSON object on stdout: panels, completed, failed, seconds (from just before the first
+/// network request to the last file on disk), files and bytes.
+struct ClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
+        abstract: "Render a generated benchmark project with StoryCore (used by the harness).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The project folder (project.json + storyboard.json).")
+    var project: String
+
+    @Option(help: "The API-format workflow file.")
+    var workflow: String
+
+    @Option(help: "A server base URL; repeat for a pool.")
+    var server: [String]
+
+    @Option(name: .customLong("in-flight"), help: "Prompts kept on each server at once.")
+    var inFlight = RenderOptions(servers: []).maxInFlightPerServer
+
+    func run() async throws {
+        let urls = try server.map { text in
+            guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("not a server URL: \(text)") }
+            return url
+        }
+        let loaded = try Project.load(from: URL(fileURLWithPath: project, isDirectory: true))
+        var options = RenderOptions(servers: urls.map { ComfyClient.Configuration(baseURL: $0) },
+                                    workflow: .file(URL(fileURLWithPath: workflow)))
+        options.maxInFlightPerServer = inFlight
+        options.fresh = true
+        let renderer = Renderer(project: loaded, options: options)
+        let started = ContinuousClock.now
+        async let outcome = renderer.run()
+        var files = 0
+        var bytes: Int64 = 0
+        for await event in renderer.events {
+            if case .completed(_, let stored, _) = event {
+                files += stored.count
+                bytes += stored.reduce(0) { $0 + $1.bytes }
+            }
+        }
+        let summary = try await outcome
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let line = "{\"panels\": \(summary.total), \"completed\": \(summary.completed), \"failed\": \(summary.failures.count), "
+            + "\"seconds\": \(seconds), \"files\": \(files), \"bytes\": \(bytes)}\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+        if !summary.succeeded {
+            for (panel, failure) in summary.failures.sorted(by: { $0.key < $1.key }).prefix(5) {
+                FileHandle.standardError.write(Data("panel \(panel) failed: \(failure)\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ComfyWorkflow
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One emulator running as a child process of the harness (the hidden `emulator` mode of this
+/// executable), with its own output folder.
+struct EmulatorProcess: Sendable {
+    /// The child process.
+    let process: ChildProcess
+    /// `http://127.0.0.1:<port>`.
+    let baseURL: URL
+
+    /// Starts an emulator with `latency` added to every reply and message, writing outputs under
+    /// `folder`; returns once it listens.
+    static func start(latencyMilliseconds: Int, folder: URL) async throws(BenchError) -> EmulatorProcess {
+        let outputs = folder.appendingPathComponent("output", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        } catch {
+            throw .file(path: outputs.path, reason: "\(error)")
+        }
+        let stdout = folder.appendingPathComponent("emulator.out")
+        let stderr = folder.appendingPathComponent("emulator.err")
+        let process = try ChildProcess.spawn(Executable.path, [
+            "emulator", "--port", "0", "--latency-ms", String(latencyMilliseconds), "--output-dir", outputs.path,
+        ], stdout: stdout, stderr: stderr)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: stdout, encoding: .utf8), text.hasSuffix("\n"),
+               case .object(let object)? = try? JSONValue.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+               let port = object["port"]?.intValue, port > 0 {
+                return EmulatorProcess(process: process, baseURL: URL(string: "http://127.0.0.1:\(port)")!)
+            }
+            var status: Int32 = 0
+            if waitpid(process.pid, &status, WNOHANG) == process.pid {
+                let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+                throw .emulatorStart(reason: "it exited: \(log.suffix(400))")
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        await process.stop()
+        throw .emulatorStart(reason: "no port reported within 20 s")
+    }
+
+    /// Stops the emulator process.
+    func stop() async {
+        await process.stop()
+    }
+
+    /// The server execution time of every prompt in the emulator's history, in seconds: from its
+    /// `execution_start` to its `execution_success` message timestamp (millisecond resolution).
+    func executionSeconds() async throws(BenchError) -> [Double] {
+        let url = baseURL.appendingPathComponent("history")
+        let body: Data
+        do {
+            (body, _) = try await URLSession.shared.data(from: url)
+        } catch {
+            throw .history(server: baseURL.absoluteString, reason: "\(error)")
+        }
+        let history: JSONValue
+        do { history = try JSONValue.parse(String(decoding: body, as: UTF8.self)) } catch {
+            throw .history(server: baseURL.absoluteString, reason: "not JSON: \(error)")
+        }
+        guard case .object(let entries) = history else {
+            throw .history(server: baseURL.absoluteString, reason: "not an object")
+        }
+        var seconds: [Double] = []
+        for (promptID, entry) in entries {
+            var start: Int?
+            var end: Int?
+            if case .array(let messages)? = entry["status"]?["messages"] {
+                for message in messages {
+                    guard case .array(let pair) = message, pair.count == 2, let kind = pair[0].stringValue,
+                          let stamp = pair[1]["timestamp"]?.intValue else { continue }
+                    if kind == "execution_start" { start = stamp }
+                    if kind == "execution_success" { end = stamp }
+                }
+            }
+            guard let start, let end else {
+                throw .history(server: baseURL.absoluteString, reason: "prompt \(promptID) has no execution_start/execution_success")
+            }
+            seconds.append(Double(end - start) / 1000)
+        }
+        return seconds
+    }
+}
+
+/// Where this executable lives, so the harness can start its hidden modes as child processes.
+enum Executable {
+    /// The absolute path of the running executable.
+    static var path: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    }
+}

@@ -1,0 +1,36 @@
+/// `throughput`: one emulator with zero execution time and 2,000 tiny (64×64) prompts. Figures:
+/// prompts per second, and client CPU milliseconds per prompt from `wait4`.
+struct ThroughputScenario: Scenario {
+    let name = "throughput"
+    /// Repetitions.
+    var repetitions: Int
+    /// Added latency in milliseconds.
+    var latencyMilliseconds: Int
+    /// The workload: 2,000 panels, 64×64, one step of 0 ms.
+    var shape = BenchProject.Shape(panels: 2000, width: 64, height: 64, steps: 1, stepMilliseconds: 0)
+
+    func run(in workspace: Workspace, log: @Sendable (String) -> Void) async throws(BenchError) -> [Figure] {
+        var rates: [ClientKind: [Double]] = [:]
+        var cpu: [ClientKind: [Double]] = [:]
+        for repetition in 1...repetitions {
+            for client in [ClientKind.comfyBridge, .baseline] where client == .comfyBridge || workspace.baseline != nil {
+                let run = try await workspace.withEmulators(1, latencyMilliseconds: latencyMilliseconds) { emulators throws(BenchError) in
+                    try await workspace.run(client, shape: shape, servers: emulators)
+                }
+                let rate = Double(run.panels) / run.seconds
+                let perPrompt = run.cpuSeconds * 1000 / Double(run.panels)
+                log("throughput \(repetition)/\(repetitions) \(client.rawValue): \(Spread.format(rate, 1)) prompts/s, "
+                    + "CPU \(Spread.format(perPrompt, 3)) ms/prompt")
+                rates[client, default: []].append(rate)
+                cpu[client, default: []].append(perPrompt)
+            }
+        }
+        let missing = workspace.baseline == nil ? "baseline not measured: Python unavailable, so the 10× target cannot be met" : nil
+        return [
+            Figure(scenario: name, name: "prompts per second, \(shape.panels) prompts", comfyBridge: Spread(samples: rates[.comfyBridge] ?? []),
+                   baseline: rates[.baseline].map(Spread.init), target: .timesBaseline(10), digits: 1, note: missing),
+            Figure(scenario: name, name: "client CPU ms per prompt", comfyBridge: Spread(samples: cpu[.comfyBridge] ?? []),
+                   baseline: cpu[.baseline].map(Spread.init), target: .atMost(1.0), digits: 3, note: nil),
+        ]
+    }
+}
