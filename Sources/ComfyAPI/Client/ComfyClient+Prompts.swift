@@ -67,8 +67,6 @@ extension ComfyClient {
         return .lost
     }
 
-    func stallCheckApplies() async -> Bool { await socket.isConnected }
-
     private func postPrompt(_ workflow: Workflow, promptID: String, options: SubmitOptions) async throws(ComfyError) -> SubmitReceipt {
         var extra = options.extraData
         extra["client_id"] = .string(configuration.clientID)

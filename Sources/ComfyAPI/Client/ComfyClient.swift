@@ -88,13 +88,12 @@ public actor ComfyClient {
         try await socket.connect()
         if watchdog == nil {
             let router = self.router
-            let socket = self.socket
             let stall = configuration.stallTimeout
             let interval = max(.milliseconds(50), min(stall / 4, .seconds(5)))
             watchdog = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
-                    if await socket.isConnected { await router.checkIdle(timeout: stall) }
+                    await router.checkIdle(timeout: stall)
                 }
             }
         }

@@ -87,7 +87,6 @@ public struct PromptRun: AsyncSequence, Sendable {
                         return .server(event)
                     }
                 case .reconcile(let reason):
-                    if reason == .stallCheck, await !client.stallCheckApplies() { continue }
                     let standing = try await finishing { () async throws(ComfyError) -> ComfyClient.PromptStanding in
                         try await client.standing(of: promptID)
                     }

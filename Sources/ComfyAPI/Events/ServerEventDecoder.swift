@@ -19,7 +19,7 @@ public enum ServerEventDecoder {
 
     /// Decodes a text frame.
     public static func decode(text: String) -> ServerEvent {
-        decode(text: Array(text.utf8))
+        decode(text: text.utf8)
     }
 
     /// Decodes a parsed `{"type": …, "data": …}` message.

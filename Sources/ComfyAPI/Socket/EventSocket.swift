@@ -2,6 +2,7 @@ import ComfyWorkflow
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import WSClient
 
@@ -29,6 +30,9 @@ actor EventSocket {
     private var stopped = false
     private var connections = 0
     private var waiters: [CheckedContinuation<Void, any Error>] = []
+    /// The event loop of the current connection attempt; shutting it down closes the connection even while the
+    /// upgrade is still pending (WSClient cannot be cancelled then).
+    private var attemptLoop: MultiThreadedEventLoopGroup?
 
     init(settings: Settings, router: EventRouter, logger: Logger) {
         self.settings = settings
@@ -65,6 +69,7 @@ actor EventSocket {
         stopped = true
         let task = loop
         task?.cancel()
+        if !connected, let attemptLoop { try? await attemptLoop.shutdownGracefully() }
         await task?.value
         loop = nil
         connected = false
@@ -74,6 +79,7 @@ actor EventSocket {
     private func run() async {
         var failures = 0
         while !Task.isCancelled && !stopped {
+            let started = ContinuousClock.now
             let error = await connectOnce()
             let wasConnected = connected
             connected = false
@@ -81,7 +87,9 @@ actor EventSocket {
             let failure = error.map { self.classify($0) }
                 ?? ComfyError.transport(server: settings.server, .connectionLost("server closed the WebSocket"))
             if wasConnected {
-                failures = 0
+                // A connection that lived a while resets the back-off; one dropped at once counts as a failure,
+                // so a server that accepts and immediately closes is not hammered.
+                failures = ContinuousClock.now - started > .seconds(5) ? 1 : failures + 1
                 logger.info("WebSocket to \(settings.server) ended; reconnecting", metadata: ["reason": "\(failure)"])
             } else {
                 failures += 1
@@ -110,16 +118,29 @@ actor EventSocket {
         let router = self.router
         let maxFrame = settings.maxFrameBytes
         let timeout = settings.connectTimeout
+        let eventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        attemptLoop = eventLoop
+        defer { attemptLoop = nil }
+        let outcome = await run(url: url, configuration: configuration, tls: tls, eventLoop: eventLoop, logger: logger,
+                                router: router, maxFrame: maxFrame, timeout: timeout)
+        try? await eventLoop.shutdownGracefully()
+        return outcome
+    }
+
+    private func run(url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
+                     eventLoop: MultiThreadedEventLoopGroup, logger: Logger, router: EventRouter, maxFrame: Int,
+                     timeout: Duration) async -> (any Error)? {
         do {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
-                    try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
+                    try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls,
+                                                       eventLoopGroup: eventLoop, logger: logger) { inbound, outbound, _ in
                         try await outbound.write(.text(#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#))
                         await self.didConnect()
                         for try await message in inbound.messages(maxSize: maxFrame) {
                             let event: ServerEvent
                             switch message {
-                            case .text(let text): event = ServerEventDecoder.decode(text: Array(text.utf8))
+                            case .text(let text): event = ServerEventDecoder.decode(text: text.utf8)
                             case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
                             }
                             await router.route(event)
@@ -129,7 +150,10 @@ actor EventSocket {
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    if await !self.connected { throw ConnectTimedOut() }
+                    if await !self.connected {
+                        try? await eventLoop.shutdownGracefully()
+                        throw ConnectTimedOut()
+                    }
                     return false
                 }
                 while let connectionEnded = try await group.next() {

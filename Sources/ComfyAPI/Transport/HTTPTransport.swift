@@ -158,10 +158,16 @@ enum TransportClassifier {
         if typeName.contains("SSL") || typeName.contains("TLS") || text.contains("handshake") || text.contains("CERTIFICATE") {
             return .transport(server: server, .tls("\(context): \(text)"))
         }
-        if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") {
+        let lower = text.lowercased()
+        if lower.contains("refused") || lower.contains("unreachable") || lower.contains("no route") || lower.contains("host not found")
+            || lower.contains("nodename") || lower.contains("name or service") {
+            return .transport(server: server, .unreachable("\(context): \(text)"))
+        }
+        if lower.contains("timeout") || lower.contains("timed out") {
             return .transport(server: server, .timeout("\(context): \(text)"))
         }
-        if text.contains("reset") || text.contains("closed") || text.contains("EOF") || text.contains("Broken pipe") {
+        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") || lower.contains("ended")
+            || lower.contains("broken pipe") || lower.contains("unexpected") {
             return .transport(server: server, .connectionLost("\(context): \(text)"))
         }
         return .transport(server: server, .unreachable("\(context): \(text)"))

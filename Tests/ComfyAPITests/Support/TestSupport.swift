@@ -1,0 +1,45 @@
+@testable import ComfyAPI
+import Foundation
+import Logging
+
+/// Shared settings for network tests: fast retries, short timeouts, quiet logs.
+enum TestSupport {
+    static let logger = Logger(label: "ComfyAPITests") { _ in SwiftLogNoOpLogHandler() }
+
+    static func configuration(_ baseURL: URL, clientID: String = UUID().uuidString.lowercased(),
+                              authentication: Authentication = .none, stall: Duration = .seconds(30),
+                              attempts: Int = 3) -> ComfyClient.Configuration {
+        ComfyClient.Configuration(
+            baseURL: baseURL,
+            clientID: clientID,
+            authentication: authentication,
+            connectTimeout: .seconds(2),
+            requestTimeout: .seconds(5),
+            readTimeout: .seconds(5),
+            stallTimeout: stall,
+            pingInterval: .seconds(5),
+            retry: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(20), maxDelay: .milliseconds(100)),
+            reconnect: RetryPolicy(maxAttempts: .max, initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
+    }
+
+    /// Runs `body` with a client for `baseURL` and always shuts it down.
+    static func withClient<T>(_ configuration: ComfyClient.Configuration, _ body: (ComfyClient) async throws -> T) async throws -> T {
+        let client = try ComfyClient(configuration: configuration, logger: logger)
+        do {
+            let value = try await body(client)
+            await client.shutdown()
+            return value
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    /// A port on 127.0.0.1 with nothing listening (bound then released).
+    static func closedPort() async throws -> Int {
+        let server = try await HostileServer.start { _ in .hangUp }
+        let port = server.port
+        await server.stop()
+        return port
+    }
+}
