@@ -54,9 +54,11 @@ struct DemoCommand: AsyncParsableCommand {
             if let panels { options.panelSelection = Set(project.panels.prefix(panels).map(\.id)) }
             let summary = try await RenderSession(project: project, options: options, mode: mode, verbose: output.verbose).run()
             await emulator.stop()
-            let lines = RenderSession.summaryLines(summary, project: project)
-                + ["Workflow: \(directory.appendingPathComponent(DemoProjectFiles.workflowFileName).path)",
-                   "Next:     comfybridge render \(directory.path) --server http://127.0.0.1:8188   (against a real ComfyUI)"]
+            var lines = RenderSession.summaryLines(summary, project: project, resume: "comfybridge demo --out \(directory.path)")
+            lines.append("Workflow: \(directory.appendingPathComponent(DemoProjectFiles.workflowFileName).path)")
+            if summary.succeeded {
+                lines.append("Next:     comfybridge render \(directory.path) --fresh --server http://127.0.0.1:8188   (on a real ComfyUI)")
+            }
             for line in lines {
                 if mode == .jsonLines { console.error(line) } else { console.output(line) }
             }

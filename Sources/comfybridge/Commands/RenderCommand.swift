@@ -37,23 +37,42 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .customLong("panel"), help: ArgumentHelp("Render only this panel id; repeatable.", valueName: "id"))
     var panels: [String] = []
 
+    @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted (default 1 GiB).", valueName: "bytes"))
+    var maxOutputBytes: Int64 = 1 << 30
+
+    @Option(name: .customLong("max-json-bytes"), help: ArgumentHelp("Largest JSON reply accepted from a server (default 32 MiB).", valueName: "bytes"))
+    var maxJSONBytes: Int = 32 << 20
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard maxInFlight >= 1 else { throw ValidationError("--max-inflight must be at least 1") }
+        guard maxOutputBytes >= 1 else { throw ValidationError("--max-output-bytes must be at least 1") }
+        guard maxJSONBytes >= 1024 else { throw ValidationError("--max-json-bytes must be at least 1024") }
     }
 
     func run() async throws {
         let console = Console()
         do {
             if output.verbose { console.error(server.summary()) }
-            let project = try Project.load(from: URL(fileURLWithPath: projectDirectory, isDirectory: true).standardizedFileURL)
-            var options = RenderOptions(servers: try server.configurations(),
+            let folder = URL(fileURLWithPath: projectDirectory, isDirectory: true).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.badInput("\(projectDirectory): no such project folder (expected a folder holding project.json and storyboard.json)")
+            }
+            let project = try Project.load(from: folder)
+            let servers = try server.configurations().map { configuration in
+                var configuration = configuration
+                configuration.maxResponseBytes = maxJSONBytes
+                return configuration
+            }
+            var options = RenderOptions(servers: servers,
                                         workflow: try WorkflowChoice.source(path: workflow),
                                         maxInFlightPerServer: maxInFlight, fresh: fresh,
                                         memoryPolicy: noMemoryPolicy ? .off : .standard,
                                         panelSelection: panels.isEmpty ? nil : Set(panels))
             options.previews = false
+            options.maxFileBytes = maxOutputBytes
             let session = RenderSession(project: project, options: options,
                                         mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
             let summary = try await session.run()

@@ -62,12 +62,12 @@ struct RenderSession {
     }
 
     /// The summary for a person: counts, every failure with its reason, where things are, wall time.
-    static func summaryLines(_ summary: RenderSummary, project: Project) -> [String] {
+    static func summaryLines(_ summary: RenderSummary, project: Project, resume: String? = nil) -> [String] {
         var lines: [String] = []
         let seconds = String(format: "%.1f", Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18)
         if summary.cancelled {
             lines.append("Interrupted after \(seconds) s: \(summary.completed) of \(summary.total) panels done, \(summary.pending) left.")
-            lines.append("Run the same `comfybridge render \(project.directory.path)` to resume.")
+            lines.append("Run `\(resume ?? "comfybridge render \(project.directory.path)")` again to resume.")
         } else {
             lines.append("Completed \(summary.completed) of \(summary.total) panels in \(seconds) s"
                          + (summary.kept > 0 ? " (\(summary.kept) kept from an earlier run)." : "."))

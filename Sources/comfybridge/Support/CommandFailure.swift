@@ -60,10 +60,11 @@ enum ErrorReport {
         case .workflow(let e): return classify(e)
         case .invalidPlan(let problems):
             return .badInput(error.description, details: problems.map { "  \($0)" })
-        case .unknownPanels, .invalidOptions:
+        case .unknownPanels, .invalidOptions, .selection:
             return .badInput(error.description)
         case .noServerAvailable(let reasons):
-            return CommandFailure(status: .unreachable, message: error.description,
+            let tlsHint = reasons.values.contains { $0.contains("TLS failed") } ? "; pass --ca-cert <pem> to trust a private CA" : ""
+            return CommandFailure(status: .unreachable, message: error.description + tlsHint,
                                   details: reasons.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" })
         case .ledger(let e): return classify(e)
         case .output(let e): return classify(e)
@@ -72,6 +73,8 @@ enum ErrorReport {
 
     private static func classify(comfy error: ComfyError) -> CommandFailure {
         switch error {
+        case .transport(_, .tls):
+            return CommandFailure(status: .unreachable, message: error.description + "; pass --ca-cert <pem> to trust a private CA")
         case .transport:
             return CommandFailure(status: .unreachable, message: error.description)
         case .validation(let failure):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ComfyAPI
 import Foundation
+import NIOSSL
 
 /// `--server URL` (repeatable) and `--token`, with `$COMFYUI_URL`, `$COMFYUI_TOKEN` and
 /// `http://127.0.0.1:8188` as defaults.
@@ -13,6 +14,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Bearer token for servers behind an authenticating proxy (default $COMFYUI_TOKEN).",
                                             valueName: "token"))
     var token: String?
+
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of a private CA to trust for https:// servers.", valueName: "pem-file"))
+    var caCertificate: String?
 
     /// The default server when none is given.
     static let defaultURL = "http://127.0.0.1:8188"
@@ -49,7 +53,24 @@ struct ServerOptions: ParsableArguments {
     /// A client configuration per server, with the token as bearer authentication.
     func configurations() throws(CommandFailure) -> [ComfyClient.Configuration] {
         let authentication: Authentication = resolvedToken.map { .bearer($0) } ?? .none
-        return try urls().map { ComfyClient.Configuration(baseURL: $0, authentication: authentication) }
+        let tls = try tlsConfiguration()
+        return try urls().map { ComfyClient.Configuration(baseURL: $0, authentication: authentication, tlsConfiguration: tls) }
+    }
+
+    /// The client TLS configuration trusting `--ca-cert`, or nil for the system trust store.
+    func tlsConfiguration() throws(CommandFailure) -> TLSConfiguration? {
+        guard let caCertificate else { return nil }
+        guard FileManager.default.isReadableFile(atPath: caCertificate) else {
+            throw .badInput("--ca-cert \(caCertificate): no such readable file")
+        }
+        let certificates: [NIOSSLCertificate]
+        do { certificates = try NIOSSLCertificate.fromPEMFile(caCertificate) } catch {
+            throw .badInput("--ca-cert \(caCertificate): not a PEM certificate file (\(error))")
+        }
+        guard !certificates.isEmpty else { throw .badInput("--ca-cert \(caCertificate): holds no PEM certificate") }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(certificates)
+        return configuration
     }
 
     /// The one server of a single-server command; more than one `--server` is bad input.

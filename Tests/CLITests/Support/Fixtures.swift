@@ -1,0 +1,55 @@
+import ComfyEmulator
+import ComfyWorkflow
+import Foundation
+import Logging
+import Testing
+
+/// Temporary folders, the demo project and emulators for the CLI tests.
+enum Fixtures {
+    /// A new empty temporary folder.
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-cli-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The repository's `examples/demo-project`.
+    static let demoProject = CLIBinary.repository.appendingPathComponent("examples/demo-project", isDirectory: true)
+    /// The repository's `workflows/storycore_sdxl.json`.
+    static let sdxlWorkflow = CLIBinary.repository.appendingPathComponent("workflows/storycore_sdxl.json")
+
+    /// A copy of the demo project in a new temporary folder.
+    static func demoProjectCopy() throws -> URL {
+        let folder = try temporaryFolder().appendingPathComponent("project", isDirectory: true)
+        try FileManager.default.copyItem(at: demoProject, to: folder)
+        return folder
+    }
+
+    /// A started emulator on a free loopback port, logging only warnings.
+    static func emulator(_ configuration: EmulatorConfiguration = EmulatorConfiguration(timing: .instant)) async throws -> ComfyEmulator {
+        var logger = Logger(label: "emulator")
+        logger.logLevel = .warning
+        let emulator = ComfyEmulator(configuration: configuration, logger: logger)
+        try await emulator.start()
+        return emulator
+    }
+
+    /// A loopback URL nothing listens on: an emulator's port, after it stopped.
+    static func closedPortURL() async throws -> String {
+        let emulator = try await emulator()
+        let url = await emulator.baseURL.absoluteString
+        await emulator.stop()
+        return url
+    }
+
+    /// Parses every line as a JSON object; records an issue naming a line that is not one.
+    static func jsonObjects(_ lines: [String]) -> [JSONValue] {
+        lines.compactMap { line in
+            guard let value = try? JSONValue.parse(Array(line.utf8)), value.objectValue != nil else {
+                Issue.record("stdout line is not a JSON object: \(line)")
+                return nil
+            }
+            return value
+        }
+    }
+}
