@@ -45,21 +45,22 @@ struct UIConversionTests {
 
     @Test func convertsTheFlux2ExportWithLinkObjectsAndV3Combos() throws {
         let workflow = try Self.convert("ui_flux2.json")
-        #expect(workflow.count == 14)
+        #expect(workflow.count == 13)
         #expect(workflow["2"]?.inputStorage == ["clip_name": "mistral_3_small_flux2_fp8.safetensors", "type": "flux2", "device": "default"])
         #expect(workflow["9"]?.inputStorage == ["sampler_name": "euler"])
-        #expect(workflow["15"]?.inputStorage == ["value": 987_654_321])
-        #expect(workflow["8"]?.inputStorage == ["noise_seed": ["15", 0]])
+        // The PrimitiveNode's 2^64-1 replaces RandomNoise's stale widget value, exactly.
+        #expect(workflow["15"] == nil)
+        #expect(workflow["8"]?.inputStorage == ["noise_seed": .uint64(UInt64.max)])
         #expect(workflow["10"]?.inputStorage == ["steps": 20, "width": 1024, "height": 1024])
         #expect(workflow["12"]?.inputStorage == ["noise": ["8", 0], "guider": ["7", 0], "sampler": ["9", 0], "sigmas": ["10", 0],
                                                   "latent_image": ["11", 0]])
         #expect(workflow["16"] == nil)
         #expect(workflow.validate(against: try Fixtures.catalog()).isEmpty)
-        // The converted graph is injectable: the seed goes through the PrimitiveInt feeding RandomNoise.
+        // The converted graph is injectable.
         let result = try workflow.injecting(WorkflowParameters(seed: 5, positivePrompt: "x", width: 512, height: 512),
                                             catalog: Fixtures.catalog())
-        #expect(result.workflow["15"]?[input: "value"] == .literal(5))
-        #expect(result.workflow["8"]?[input: "noise_seed"] == .link(nodeID: "15", output: 0))
+        #expect(result.workflow["8"]?[input: "noise_seed"] == .literal(5))
+        #expect(result.workflow["4"]?[input: "text"] == .literal("x"))
     }
 
     @Test func probeExportSkipsTheSeedControlValueByName() throws {
