@@ -70,9 +70,21 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .target(
+            name: "ComfyChaos",
+            dependencies: [
+                "ComfyAPI",
+                "ComfyEmulator",
+                "ComfyWorkflow",
+                "StoryCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "comfybridge",
             dependencies: [
+                "ComfyChaos",
                 "StoryCore",
                 "ComfyAPI",
                 "ComfyWorkflow",
@@ -127,6 +139,16 @@ let package = Package(
         .testTarget(
             name: "BenchTests",
             dependencies: ["ComfyBench", "StoryCore", "ComfyWorkflow"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "ComfyChaos", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "StoryCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
