@@ -13,5 +13,6 @@ enum CommandRegistry {
         HistoryCommand.self,
         InterruptCommand.self,
         FreeCommand.self,
+        ChaosCommand.self,
     ]
 }
