@@ -75,15 +75,23 @@ enum EmulatorSupport {
         return nil
     }
 
-    /// Successful executions per panel, read from the emulator's history.
-    static func successfulRenders(on emulator: ComfyEmulator) async throws -> [String: Int] {
-        let client = try ComfyClient(configuration: .init(baseURL: await emulator.baseURL))
-        let entries: [HistoryEntry]
-        do { entries = try await client.history() } catch {
+    /// Runs `body` with a client of `url` and shuts the client down afterwards, also when `body` throws.
+    static func withClient<T: Sendable>(_ url: URL, clientID: String? = nil, _ body: (ComfyClient) async throws -> T) async throws -> T {
+        let configuration = clientID.map { ComfyClient.Configuration(baseURL: url, clientID: $0) } ?? ComfyClient.Configuration(baseURL: url)
+        let client = try ComfyClient(configuration: configuration)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
             await client.shutdown()
             throw error
         }
-        await client.shutdown()
+    }
+
+    /// Successful executions per panel, read from the emulator's history.
+    static func successfulRenders(on emulator: ComfyEmulator) async throws -> [String: Int] {
+        let entries = try await withClient(await emulator.baseURL) { try await $0.history() }
         var counts: [String: Int] = [:]
         for entry in entries where entry.outcome == .success {
             if let panel = panelID(of: entry) { counts[panel, default: 0] += 1 }

@@ -18,14 +18,18 @@ struct HostileOutputTests {
             let failure = try #require(summary.failures["panel_01"])
             #expect(failure.kind == "hostile_file_name")
             #expect(failure.message.contains("control character"))
-            let written = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("outputs/panel_01").path)
+            let folder = dir.appendingPathComponent("outputs/panel_01").path
+            let written = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             #expect(written.isEmpty, "\(written)")
+            let manifest = try EmulatorSupport.manifest(dir)
+            #expect(manifest["panels"]?[0]?["error"]?["kind"] == "hostile_file_name")
+            #expect(manifest["panels"]?[0]?["files"] == [])
         }
     }
 
     @Test func downloadsStreamIntoThePanelFolderWithChecksums() async throws {
         try await EmulatorSupport.withEmulator(EmulatorConfiguration(timing: .instant)) { emulator in
-            let client = try ComfyClient(configuration: .init(baseURL: await emulator.baseURL))
+            try await EmulatorSupport.withClient(await emulator.baseURL) { client in
             let template = try Workflow(contentsOf: EmulatorSupport.sdxlWorkflow)
             let graph = try ParameterInjector().inject(WorkflowParameters(seed: 7, width: 64, height: 64, batchSize: 2, filenamePrefix: "t/x"), into: template).workflow
             let result = try await client.submit(graph).result()
@@ -53,7 +57,7 @@ struct HostileOutputTests {
             let missing = OutputFile(nodeID: "9", filename: "does_not_exist.png", subfolder: "", type: "output")
             await #expect(throws: OutputError.self) { try await store.store(missing, panelID: "panel_03", from: client) }
             #expect(try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("outputs/panel_03").path).isEmpty)
-            await client.shutdown()
+            }
         }
     }
 }

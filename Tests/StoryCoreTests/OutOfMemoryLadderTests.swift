@@ -27,9 +27,7 @@ struct OutOfMemoryLadderTests {
             #expect(events.filter { if case .retrying = $0 { return true } else { return false } }.count == 2)
 
             // The four one-image prompts used seed + k.
-            let client = try ComfyClient(configuration: .init(baseURL: await emulator.baseURL))
-            let history = try await client.history()
-            await client.shutdown()
+            let history = try await EmulatorSupport.withClient(await emulator.baseURL) { try await $0.history() }
             let base = PanelSeed.derive(globalSeed: UInt64(42), panelID: "panel_01")
             let seeds = history.filter { $0.outcome == .success }.compactMap { $0.raw["prompt"]?[2]?["3"]?["inputs"]?["seed"]?.uint64Value }
             #expect(Set(seeds) == Set((0..<4).map { base + UInt64($0) }))
@@ -87,9 +85,7 @@ struct OutOfMemoryLadderTests {
             let notes = panel["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
             #expect(notes.contains { $0.hasPrefix("low-VRAM policy (8.0 GiB < 12 GiB)") })
             #expect(panel["files"]?.arrayValue?.count == 2)
-            let client = try ComfyClient(configuration: .init(baseURL: await emulator.baseURL))
-            let history = try await client.history()
-            await client.shutdown()
+            let history = try await EmulatorSupport.withClient(await emulator.baseURL) { try await $0.history() }
             #expect(history.count == 2)
             for entry in history {
                 let sampler = entry.raw["prompt"]?[2]?["3"]?["inputs"]

@@ -24,10 +24,8 @@ struct PlanValidationTests {
             let text = try #require(error).description
             #expect(text.contains("panel panel_01") && text.contains("node 4 (CheckpointLoaderSimple)") && text.contains("no_such_model.safetensors"))
             #expect(await emulator.executedPromptCount == 0)
-            let client = try ComfyClient(configuration: .init(baseURL: await emulator.baseURL))
-            #expect(try await client.history().isEmpty)
-            #expect(try await client.queue().pending.isEmpty)
-            await client.shutdown()
+            let (history, queue) = try await EmulatorSupport.withClient(await emulator.baseURL) { (try await $0.history(), try await $0.queue()) }
+            #expect(history.isEmpty && queue.pending.isEmpty && queue.running.isEmpty)
         }
     }
 

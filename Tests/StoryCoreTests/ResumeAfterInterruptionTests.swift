@@ -78,12 +78,12 @@ struct ResumeAfterInterruptionTests {
             _ = try await ledger.beginAttempt(job.panelID)
             let promptID = PromptIdentity.promptID(runID: run.runID, panelID: job.panelID, attempt: 1, part: 0)
             let url = await emulator.baseURL
-            let client = try ComfyClient(configuration: .init(baseURL: url, clientID: PromptIdentity.clientID(runID: run.runID, server: url.absoluteString)))
-            try await ledger.recordPrompt(PromptRecord(promptID: promptID, panelID: job.panelID, attempt: 1, part: 0,
-                                                       firstImage: 0, imageCount: 1, server: client.server))
             let graph = try job.graph(.init(firstImage: 0, imageCount: 1), catalog: nil)
-            _ = try await client.submit(graph, promptID: promptID)
-            await client.shutdown()
+            try await EmulatorSupport.withClient(url, clientID: PromptIdentity.clientID(runID: run.runID, server: url.absoluteString)) { client in
+                try await ledger.recordPrompt(PromptRecord(promptID: promptID, panelID: job.panelID, attempt: 1, part: 0,
+                                                           firstImage: 0, imageCount: 1, server: client.server))
+                _ = try await client.submit(graph, promptID: promptID)
+            }
 
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(summary.succeeded)

@@ -16,7 +16,7 @@ struct ServerPoolTests {
             async let summary = renderer.run()
             var events: [RenderEvent] = []
             var stopped = false
-            let victim = try ComfyClient(configuration: .init(baseURL: urls[1])).server
+            let victim = try await EmulatorSupport.withClient(urls[1]) { $0.server }
             for await event in renderer.events {
                 events.append(event)
                 if !stopped, case .started(_, _, let server) = event, server == victim {
@@ -75,30 +75,30 @@ struct ServerPoolTests {
     }
 
     @Test func poolRoutesByExpectedWaitAndCapacity() async throws {
-        let a = try ComfyClient(configuration: .init(baseURL: URL(string: "http://127.0.0.1:9")!))
-        let b = try ComfyClient(configuration: .init(baseURL: URL(string: "http://127.0.0.1:10")!))
-        let pool = ServerPool(servers: [
-            .init(index: 0, url: "a", client: a, isUp: true),
-            .init(index: 1, url: "b", client: b, isUp: true),
-        ], maxInFlight: 2)
-        let first = try #require(await pool.acquire())
-        let second = try #require(await pool.acquire())
-        #expect(first.url != second.url)
-        await pool.release(first, jobSeconds: first.url == "a" ? 10 : 1)
-        await pool.release(second, jobSeconds: second.url == "a" ? 10 : 1)
-        let routed = try #require(await pool.acquire())
-        #expect(routed.url == "b")
-        let again = try #require(await pool.acquire())
-        #expect(again.url == "b")
-        #expect(await pool.acquire() == nil, "b is full and a is expected to take longer than waiting for b")
-        await pool.markDown(1, reason: "gone")
-        let fallback = try #require(await pool.acquire())
-        #expect(fallback.url == "a")
-        #expect(await pool.acquire(preferred: "b")?.url == "a")
-        await pool.markDown(0, reason: "gone")
-        #expect(await pool.acquire() == nil)
-        #expect(await pool.allDownDuration() != nil)
-        await a.shutdown()
-        await b.shutdown()
+        try await EmulatorSupport.withClient(URL(string: "http://127.0.0.1:9")!) { a in
+        try await EmulatorSupport.withClient(URL(string: "http://127.0.0.1:10")!) { b in
+            let pool = ServerPool(servers: [
+                .init(index: 0, url: "a", client: a, isUp: true),
+                .init(index: 1, url: "b", client: b, isUp: true),
+            ], maxInFlight: 2)
+            let first = try #require(await pool.acquire())
+            let second = try #require(await pool.acquire())
+            #expect(first.url != second.url)
+            await pool.release(first, jobSeconds: first.url == "a" ? 10 : 1)
+            await pool.release(second, jobSeconds: second.url == "a" ? 10 : 1)
+            let routed = try #require(await pool.acquire())
+            #expect(routed.url == "b")
+            let again = try #require(await pool.acquire())
+            #expect(again.url == "b")
+            #expect(await pool.acquire() == nil, "b is full and a is expected to take longer than waiting for b")
+            await pool.markDown(1, reason: "gone")
+            let fallback = try #require(await pool.acquire())
+            #expect(fallback.url == "a")
+            #expect(await pool.acquire(preferred: "b")?.url == "a")
+            await pool.markDown(0, reason: "gone")
+            #expect(await pool.acquire() == nil)
+            #expect(await pool.allDownDuration() != nil)
+        }
+        }
     }
 }
