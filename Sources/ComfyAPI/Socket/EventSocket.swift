@@ -33,6 +33,7 @@ actor EventSocket {
     /// The event loop of the current connection attempt; shutting it down closes the connection even while the
     /// upgrade is still pending (WSClient cannot be cancelled then).
     private var attemptLoop: MultiThreadedEventLoopGroup?
+    private var attemptTimedOut = false
 
     init(settings: Settings, router: EventRouter, logger: Logger) {
         self.settings = settings
@@ -120,11 +121,19 @@ actor EventSocket {
         let timeout = settings.connectTimeout
         let eventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         attemptLoop = eventLoop
+        attemptTimedOut = false
         defer { attemptLoop = nil }
         let outcome = await run(url: url, configuration: configuration, tls: tls, eventLoop: eventLoop, logger: logger,
                                 router: router, maxFrame: maxFrame, timeout: timeout)
         try? await eventLoop.shutdownGracefully()
-        return outcome
+        return attemptTimedOut ? ConnectTimedOut() : outcome
+    }
+
+    private func abandonAttempt(_ eventLoop: MultiThreadedEventLoopGroup) async -> Bool {
+        guard !connected else { return false }
+        attemptTimedOut = true
+        try? await eventLoop.shutdownGracefully()
+        return true
     }
 
     private func run(url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
@@ -150,10 +159,7 @@ actor EventSocket {
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    if await !self.connected {
-                        try? await eventLoop.shutdownGracefully()
-                        throw ConnectTimedOut()
-                    }
+                    if await self.abandonAttempt(eventLoop) { throw ConnectTimedOut() }
                     return false
                 }
                 while let connectionEnded = try await group.next() {
@@ -197,6 +203,9 @@ actor EventSocket {
                 return .transport(server: settings.server, .connectionLost("a WebSocket frame exceeded \(settings.maxFrameBytes) bytes"))
             }
             return .transport(server: settings.server, .connectionLost("\(error)"))
+        }
+        if "\(error)".contains("cannotUseIPAddressInSNI") {
+            return .transport(server: settings.server, .tls("wss to an IP address is not supported (no SNI for IPs); use a host name"))
         }
         return TransportClassifier.classify(error, server: settings.server, context: "WebSocket")
     }

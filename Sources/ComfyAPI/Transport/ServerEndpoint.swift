@@ -22,6 +22,9 @@ struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
             throw ComfyError.invalidConfiguration("base URL \(url.absoluteString) must not carry a query or fragment")
         }
         secure = scheme == "https"
+        if secure && (host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }) {
+            throw ComfyError.invalidConfiguration("base URL \(url.absoluteString): https needs a host name, not an IP address (the WebSocket's TLS cannot verify an IP); use a name the certificate lists, e.g. localhost")
+        }
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         hostPort = components.port.map { "\(bracketed):\($0)" } ?? bracketed
         var prefix = components.percentEncodedPath
