@@ -30,19 +30,20 @@ struct SamplerGraph {
     /// Nodes that hold a literal string other nodes link to.
     static let stringSources: [String: String] = ["PrimitiveString": "value", "PrimitiveStringMultiline": "value"]
 
-    init(_ workflow: Workflow) { self.workflow = workflow }
+    /// Sampler node ids, in graph order.
+    let samplers: [String]
+
+    init(_ workflow: Workflow) {
+        self.workflow = workflow
+        self.samplers = workflow.nodes.filter { _, node in
+            Self.samplerClasses.contains(node.classType)
+                || (node.inputStorage.contains("latent_image") && (node.inputStorage.contains("positive") || node.inputStorage.contains("guider")))
+        }.map(\.id)
+    }
 
     func link(_ nodeID: String, _ input: String) -> (nodeID: String, output: Int)? {
         guard let link = workflow[nodeID]?[input: input]?.link, workflow[link.nodeID] != nil else { return nil }
         return link
-    }
-
-    /// Sampler node ids, in graph order.
-    var samplers: [String] {
-        workflow.nodes.filter { _, node in
-            Self.samplerClasses.contains(node.classType)
-                || (node.inputStorage.contains("latent_image") && (node.inputStorage.contains("positive") || node.inputStorage.contains("guider")))
-        }.map(\.id)
     }
 
     /// The nodes that configure sampling for the samplers: each sampler plus what its `sigmas`,
