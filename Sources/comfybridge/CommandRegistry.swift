@@ -13,6 +13,7 @@ enum CommandRegistry {
         HistoryCommand.self,
         InterruptCommand.self,
         FreeCommand.self,
+        EmulateCommand.self,
         ChaosCommand.self,
     ]
 }

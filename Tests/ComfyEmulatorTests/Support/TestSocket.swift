@@ -28,7 +28,7 @@ actor TestSocket {
     /// Connects to `ws://127.0.0.1:port/ws` with `clientId` (omitted when nil); `firstFrame` is sent first.
     init(port: Int, clientID: String?, path: String = "/ws", firstFrame: String? = nil) async {
         let query = clientID.map { "?clientId=\($0)" } ?? ""
-        await start(url: "ws://127.0.0.1:\(port)\(path)\(query)", firstFrame: firstFrame)
+        start(url: "ws://127.0.0.1:\(port)\(path)\(query)", firstFrame: firstFrame)
     }
 
     private func start(url: String, firstFrame: String?) {
@@ -62,7 +62,7 @@ actor TestSocket {
                     }
                 }
             } catch {}
-            await self.push(.closed)
+            self.push(.closed)
         }
     }
 
@@ -101,7 +101,7 @@ actor TestSocket {
     }
 
     /// Frames up to and including the first one `stop` accepts (or `.closed`).
-    func collect(until stop: (TestFrame) -> Bool) async -> [TestFrame] {
+    func collect(until stop: @Sendable (TestFrame) -> Bool) async -> [TestFrame] {
         var out: [TestFrame] = []
         while true {
             let frame = await next()
