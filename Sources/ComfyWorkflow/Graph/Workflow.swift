@@ -5,6 +5,11 @@ import Foundation
 /// Node order, `_meta` and unknown keys are preserved, and `serialized()` is deterministic, so a
 /// graph read and written back unchanged gives the same document. Editing returns new values;
 /// a template is never mutated by injection.
+///
+/// Entry points: `Workflow(contentsOf:catalog:)` reads either format (a UI export is converted with
+/// the server's `NodeCatalog`); `validate(against:)` lists every `ValidationProblem`;
+/// `injecting(_:catalog:)` applies `WorkflowParameters` (seeds from `PanelSeed.derive(globalSeed:panelID:)`)
+/// and reports each input it set.
 public struct Workflow: Sendable, Hashable {
     /// The node ids in file order.
     public private(set) var nodeIDs: [String]
