@@ -88,3 +88,22 @@ struct PlanValidationTests {
         #expect(PromptIdentity.promptID(runID: "r", panelID: "panel_01", attempt: 1, part: 0) != PromptIdentity.promptID(runID: "r", panelID: "panel_01", attempt: 2, part: 0))
     }
 }
+
+@Suite("The bundled default workflow")
+struct BundledWorkflowTests {
+    @Test func theBundledCopyIsIdenticalToTheRepositoryFile() throws {
+        let file = try String(contentsOf: EmulatorSupport.sdxlWorkflow, encoding: .utf8)
+        #expect(BundledWorkflow.storycoreSDXLText + "\n" == file)
+        #expect(try BundledWorkflow.storycoreSDXL() == Workflow(contentsOf: EmulatorSupport.sdxlWorkflow))
+    }
+
+    @Test func theDefaultOptionsRenderWithTheBundledWorkflow() async throws {
+        try await EmulatorSupport.withEmulator(EmulatorConfiguration(timing: .instant)) { emulator in
+            let dir = try TestSupport.demoCopy()
+            var options = EmulatorSupport.options([await emulator.baseURL], workflow: .bundled)
+            options.panelSelection = ["panel_05"]
+            let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
+            #expect(summary.succeeded && summary.rendered == 1)
+        }
+    }
+}

@@ -29,6 +29,7 @@ struct PanelRenderer: Sendable {
                     if Self.isServerFailure(error) { return await serverFailed(item, lease, error) }
                     context.logger.info("adopted prompt \(prompt.promptID) of \(panelID) not usable: \(error)")
                     try await context.ledger.setPromptState(prompt.promptID, .abandoned)
+                    try await context.ledger.addNote(Self.adoptionNote(error), panelID: panelID)
                 }
             }
             return try await renderRemaining(item, on: lease, timing: &timing)
@@ -186,7 +187,7 @@ struct PanelRenderer: Sendable {
                     }
                     if case .progress(let update) = serverEvent {
                         context.emit(.progress(panelID: panelID, promptID: prompt.promptID, node: update.node,
-                                               step: Int(update.value), total: Int(update.max)))
+                                               step: Self.count(update.value), total: Self.count(update.max)))
                     }
                 case .preview(let image):
                     context.emit(.preview(panelID: panelID, promptID: prompt.promptID, format: Self.format(image.format), bytes: image.data))
@@ -332,6 +333,24 @@ struct PanelRenderer: Sendable {
         }
         if let s = start { ranges.append(s..<(last + 1)) }
         return ranges
+    }
+
+    /// A step count from a server number, clamped into 0...1_000_000 (non-finite values become 0).
+    static func count(_ value: Double) -> Int {
+        guard value.isFinite else { return 0 }
+        return Int(min(max(value.rounded(), 0), 1_000_000))
+    }
+
+    /// The manifest note for a prompt of an earlier process that could not be collected.
+    static func adoptionNote(_ error: ComfyError) -> String {
+        switch error {
+        case .promptLost:
+            return "prompt lost by the server (restart?) and submitted again"
+        case .interrupted:
+            return "prompt interrupted when the earlier run was cancelled; rendered again"
+        default:
+            return "prompt of the earlier run not usable (\(firstLine(error.description))); rendered again"
+        }
     }
 
     static func firstLine(_ text: String) -> String {

@@ -11,7 +11,7 @@ enum WorkflowSourceLoader {
         case .file(let url):
             do { return try Workflow(contentsOf: url, catalog: catalog) } catch { throw .workflow(error) }
         case .bundled:
-            throw .invalidOptions("this build has no bundled workflow; pass a workflow file (for example workflows/storycore_sdxl.json)")
+            do { return try BundledWorkflow.storycoreSDXL() } catch { throw .workflow(error) }
         }
     }
 }
