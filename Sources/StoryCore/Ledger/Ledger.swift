@@ -54,6 +54,7 @@ public actor Ledger {
             try db.execute(sql: "DELETE FROM file")
             try db.execute(sql: "DELETE FROM prompt")
             try db.execute(sql: "DELETE FROM panel")
+            try db.execute(sql: "DELETE FROM panel_version")
             try db.execute(sql: "DELETE FROM run")
             let runID = UUID().uuidString.lowercased()
             try db.execute(sql: "INSERT INTO run (id, run_id, project_id, created_at) VALUES (1, ?, ?, ?)",
@@ -64,16 +65,31 @@ public actor Ledger {
 
     // MARK: Panels
 
-    /// Records the plan: a panel whose fingerprint is unchanged keeps its record; a new or changed
-    /// panel starts over as `planned` (its old prompts and files are forgotten). Returns the records.
+    /// Records the plan: a panel whose version, fingerprint and override are unchanged keeps its
+    /// record. A new or changed panel starts over as `planned` (the prompts and files of its
+    /// unfinished version are forgotten), with two rules that keep every image: a *completed*
+    /// panel is never replaced in place but archived as a `PanelVersion` and rendered as the next
+    /// version, and a record asking for a higher version (a redo) gets it. Returns the records.
     @discardableResult
     public func plan(_ panels: [PanelRecord]) throws(LedgerError) -> [PanelRecord] {
         try write { db in
-            for panel in panels {
-                let existing = try String.fetchOne(db, sql: "SELECT fingerprint FROM panel WHERE panel_id = ?", arguments: [panel.panelID])
-                if existing == panel.fingerprint {
+            for var panel in panels {
+                guard let existing = try LedgerSchema.panel(panel.panelID, db) else {
+                    try LedgerSchema.insert(panel, db)
+                    continue
+                }
+                if existing.version == panel.version, existing.fingerprint == panel.fingerprint, existing.override == panel.override {
                     try db.execute(sql: "UPDATE panel SET position = ? WHERE panel_id = ?", arguments: [panel.position, panel.panelID])
                     continue
+                }
+                if existing.state == .completed {
+                    try LedgerSchema.archive(existing, db)
+                    if panel.version <= existing.version {
+                        panel.notes.append("rendered as version \(existing.version + 1): prompt, seed, size or workflow changed since version \(existing.version), which is kept")
+                    }
+                    panel.version = max(panel.version, existing.version + 1)
+                } else {
+                    panel.version = max(panel.version, existing.version)
                 }
                 try db.execute(sql: "DELETE FROM file WHERE panel_id = ?", arguments: [panel.panelID])
                 try db.execute(sql: "DELETE FROM prompt WHERE panel_id = ?", arguments: [panel.panelID])
@@ -203,13 +219,13 @@ public actor Ledger {
 
     // MARK: Plumbing
 
-    private func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do { return try pool.write(body) } catch let error as LedgerError { throw error } catch {
             throw .database(path: path, reason: "\(error)")
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do { return try pool.read(body) } catch let error as LedgerError { throw error } catch {
             throw .database(path: path, reason: "\(error)")
         }

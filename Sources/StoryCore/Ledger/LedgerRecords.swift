@@ -109,6 +109,15 @@ public struct PanelRecord: Sendable, Hashable {
     public var finishedAt: Date?
     /// When the last file was stored.
     public var downloadedAt: Date?
+    /// The version this record renders (1 for the first render; a redo makes the next one).
+    public var version: Int = 1
+    /// The prompt or seed override of this version, when it was requested with one.
+    public var override: PanelOverride?
+    /// Earlier versions, oldest first (empty until the panel is redone).
+    public var history: [PanelVersion] = []
+
+    /// The contract's asset id of this version, `<panel_id>_comfyui_v<version>`.
+    public var assetID: String { PanelVersion.assetID(panelID: panelID, version: version) }
 
     /// Creates a planned record.
     public init(panelID: String, position: Int, shotID: String?, fingerprint: String, prompt: String, negativePrompt: String?,

@@ -52,6 +52,7 @@ enum LedgerSchema {
                     PRIMARY KEY (panel_id, path));
                 """)
         }
+        registerVersionMigration(&migrator)
         return migrator
     }
 
@@ -62,6 +63,7 @@ enum LedgerSchema {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', 0, '[]')
             """, arguments: [panel.panelID, panel.position, panel.shotID, panel.fingerprint, panel.prompt, panel.negativePrompt,
                              String(panel.seed), panel.width, panel.height, panel.batchSize])
+        try writeVersion(of: panel, db)
     }
 
     static func panel(_ panelID: String, _ db: Database) throws -> PanelRecord? {
@@ -81,6 +83,7 @@ enum LedgerSchema {
         record.finishedAt = date(row["finished_at"])
         record.downloadedAt = date(row["downloaded_at"])
         record.files = try Row.fetchAll(db, sql: "SELECT * FROM file WHERE panel_id = ? ORDER BY rowid", arguments: [panelID]).map(file)
+        try readVersion(into: &record, row: row, db)
         return record
     }
 

@@ -92,6 +92,7 @@ public struct Manifest: Sendable, Hashable {
             "queued": stamp(panel.queuedAt), "started": stamp(panel.startedAt),
             "finished": stamp(panel.finishedAt), "downloaded": stamp(panel.downloadedAt),
         ])
+        for (key, value) in versionFields(panel) { o[key] = value }
         return .object(o)
     }
 

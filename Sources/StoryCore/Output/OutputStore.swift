@@ -61,15 +61,29 @@ public struct OutputStore: Sendable {
         return folder
     }
 
-    /// Downloads `file` from `source` into `outputs/<panelID>/`, returning its record.
+    /// The checked (and created) folder of version `version` of a panel: `outputs/<panel_id>/`
+    /// for version 1, `outputs/<panel_id>/v<N>/` after (see `PanelVersion.folder`).
+    public func versionDirectory(_ panelID: String, version: Int) throws(OutputError) -> URL {
+        let panelFolder = try panelDirectory(panelID)
+        guard version > 1 else { return panelFolder }
+        let folder = try ensureDirectory(panelFolder.appendingPathComponent("v\(version)", isDirectory: true))
+        let root = realPath(projectDirectory) ?? projectDirectory.path
+        guard let resolved = realPath(folder), resolved.hasPrefix(root + "/") else {
+            throw .unsafeDirectory(path: folder.path, reason: "resolves outside the project \(root)")
+        }
+        return folder
+    }
+
+    /// Downloads `file` from `source` into the folder of version `version` of the panel
+    /// (`outputs/<panelID>/`, or `outputs/<panelID>/v<N>/` for a later version), returning its record.
     ///
     /// The name is the server's file name, checked by `SafeFileName`; when that name is in
     /// `taken` (already used by another file of the panel) a `-2`, `-3` … suffix is added.
-    public func store(_ file: OutputFile, panelID: String, from source: some OutputSource,
+    public func store(_ file: OutputFile, panelID: String, version: Int = 1, from source: some OutputSource,
                       avoiding taken: Set<String> = []) async throws(OutputError) -> StoredFile {
         let safe = try SafeFileName.validated(file.filename, panelID: panelID)
         let name = Self.unique(safe, avoiding: taken)
-        let folder = try panelDirectory(panelID)
+        let folder = try versionDirectory(panelID, version: version)
         let destination = folder.appendingPathComponent(name)
         let temp = folder.appendingPathComponent(".\(name.prefix(180)).\(UUID().uuidString.prefix(8)).part")
         var written: Int64 = 0
@@ -95,7 +109,7 @@ public struct OutputStore: Sendable {
             } catch {
                 throw OutputError.io(path: destination.path, reason: "\(error)")
             }
-            return StoredFile(path: "outputs/\(panelID)/\(name)", nodeID: file.nodeID, bytes: size, sha256: digest)
+            return StoredFile(path: "\(PanelVersion.folder(panelID: panelID, version: version))/\(name)", nodeID: file.nodeID, bytes: size, sha256: digest)
         } catch let error as OutputError {
             unlink(temp.path)
             throw error

@@ -17,6 +17,10 @@ public struct RenderJob: Sendable, Hashable {
     public let batchSize: Int
     /// A digest of everything that determines the images; a rerun with the same digest may resume.
     public let fingerprint: String
+    /// The version of the panel this job renders (1 unless the panel is being redone).
+    public internal(set) var version: Int = 1
+    /// The prompt or seed override of that version, already applied to `panel`, if any.
+    public internal(set) var override: PanelOverride?
 
     /// The panel id.
     public var panelID: String { panel.id }

@@ -14,9 +14,20 @@ public struct RenderPlan: Sendable {
     /// Throws `RenderError.unknownPanels` for a selection naming panels the project does not
     /// have, and `RenderError.invalidPlan` listing every panel whose values cannot be injected.
     public init(project: Project, template: Workflow, options: RenderOptions) throws(RenderError) {
+        try self.init(project: project, template: template, options: options, versions: [:])
+    }
+
+    /// Plans as `init(project:template:options:)`, rendering each panel in `versions` as that
+    /// version with its override applied (prompt and seed replaced for that version only).
+    init(project: Project, template: Workflow, options: RenderOptions, versions: [String: PlannedVersion]) throws(RenderError) {
         var panels = project.panels
-        if let selection = options.panelSelection {
+        if let given = options.panelSelection {
             let known = Set(panels.map(\.id))
+            var selection = Set<String>()
+            for id in given {
+                let shotPanels = known.contains(id) ? [] : panels.filter { $0.shotID == id }.map(\.id)
+                if shotPanels.isEmpty { selection.insert(id) } else { selection.formUnion(shotPanels) }
+            }
             let unknown = selection.subtracting(known).sorted()
             guard unknown.isEmpty else { throw .unknownPanels(unknown) }
             panels = panels.filter { selection.contains($0.id) }
@@ -27,7 +38,9 @@ public struct RenderPlan: Sendable {
         let templateBatch = Self.batchSize(of: template)
         var jobs: [RenderJob] = []
         var problems: [PlanProblem] = []
-        for panel in panels {
+        for original in panels {
+            let planned = versions[original.id]
+            let panel = planned?.override?.applied(to: original) ?? original
             let batch = options.batchSize ?? templateBatch
             var parameters = WorkflowParameters(
                 seed: panel.seed, positivePrompt: panel.prompt, negativePrompt: panel.negativePrompt,
@@ -38,7 +51,10 @@ public struct RenderPlan: Sendable {
             parameters.optional = [.cfg, .batchSize]
             if panel.negativePrompt == nil { parameters.optional.insert(.negativePrompt) }
             do {
-                jobs.append(try RenderJob(panel: panel, template: template, parameters: parameters, batchSize: batch))
+                var job = try RenderJob(panel: panel, template: template, parameters: parameters, batchSize: batch)
+                job.version = planned?.version ?? 1
+                job.override = planned?.override
+                jobs.append(job)
             } catch {
                 problems.append(PlanProblem(panelID: panel.id, server: nil, injection: error))
             }

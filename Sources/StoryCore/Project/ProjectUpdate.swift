@@ -13,13 +13,16 @@ public struct ProjectUpdate: Sendable, Hashable {
         public var seed: UInt64
         /// The prompt id that produced it.
         public var promptID: String
+        /// The version of the panel this entry points at (its `asset_id` is `<panel_id>_comfyui_v<version>`).
+        public var version: Int
 
         /// Creates an entry.
-        public init(panelID: String, path: String, seed: UInt64, promptID: String) {
+        public init(panelID: String, path: String, seed: UInt64, promptID: String, version: Int = 1) {
             self.panelID = panelID
             self.path = path
             self.seed = seed
             self.promptID = promptID
+            self.version = version
         }
     }
 
@@ -51,7 +54,7 @@ public struct ProjectUpdate: Sendable, Hashable {
         var assets = root["asset_manifest"]?.objectValue ?? JSONObject()
         assets["comfyui_panels"] = .array(panels.map { panel in
             .object([
-                "asset_id": .string("\(panel.panelID)_comfyui_v1"),
+                "asset_id": .string(PanelVersion.assetID(panelID: panel.panelID, version: panel.version)),
                 "panel_id": .string(panel.panelID),
                 "path": .string(panel.path),
                 "seed": .uint64(panel.seed),

@@ -76,7 +76,7 @@ struct PanelRenderer: Sendable {
                     do { graph = try job.graph(variant, catalog: lease.catalog) } catch {
                         return await fail(panelID, RenderFailure(kind: "validation", message: error.description))
                     }
-                    let promptID = PromptIdentity.promptID(runID: context.runID, panelID: panelID, attempt: attempt, part: index)
+                    let promptID = PromptIdentity.promptID(runID: context.runID, panelID: panelID, version: job.version, attempt: attempt, part: index)
                     let record = PromptRecord(promptID: promptID, panelID: panelID, attempt: attempt, part: index,
                                               firstImage: part.lowerBound, imageCount: part.count, server: lease.url)
                     try await ledger.recordPrompt(record)
@@ -196,7 +196,7 @@ struct PanelRenderer: Sendable {
                 }
             case .completed(let result):
                 if let started { measured = JobTiming.seconds(ContinuousClock.now - started) }
-                let files = try await store(result, prompt: prompt, lease: lease)
+                let files = try await store(result, prompt: prompt, version: job.version, lease: lease)
                 try await context.ledger.completePrompt(prompt.promptID, panelID: panelID, files: files)
             }
         }
@@ -204,7 +204,7 @@ struct PanelRenderer: Sendable {
     }
 
     /// Downloads the prompt's saved images into `outputs/<panel_id>/`.
-    private func store(_ result: PromptResult, prompt: PromptRecord, lease: ServerPool.Lease) async throws -> [StoredFile] {
+    private func store(_ result: PromptResult, prompt: PromptRecord, version: Int, lease: ServerPool.Lease) async throws -> [StoredFile] {
         var wanted = result.files.filter { $0.type == "output" }
         if wanted.isEmpty { wanted = result.files }
         guard !wanted.isEmpty else {
@@ -217,7 +217,7 @@ struct PanelRenderer: Sendable {
             var lastError: OutputError?
             for attempt in 0..<3 {
                 do {
-                    let record = try await context.store.store(file, panelID: prompt.panelID, from: lease.client, avoiding: taken)
+                    let record = try await context.store.store(file, panelID: prompt.panelID, version: version, from: lease.client, avoiding: taken)
                     stored.append(record)
                     taken.insert(URL(fileURLWithPath: record.path).lastPathComponent)
                     lastError = nil

@@ -1,14 +1,16 @@
 import Crypto
 import Foundation
 
-/// Client-chosen prompt ids: deterministic per (run, panel, attempt, part), in UUID form.
+/// Client-chosen prompt ids: deterministic per (run, panel, version, attempt, part), in UUID form.
 ///
 /// The id is recorded in the ledger before the prompt is posted, so a process killed at any
 /// point can look the prompt up on its server after a restart instead of submitting it again.
 enum PromptIdentity {
-    /// The prompt id of part `part` of attempt `attempt` of panel `panelID` in run `runID`.
-    static func promptID(runID: String, panelID: String, attempt: Int, part: Int) -> String {
-        digestUUID("prompt|\(runID)|\(panelID)|\(attempt)|\(part)")
+    /// The prompt id of part `part` of attempt `attempt` of version `version` of panel `panelID`
+    /// in run `runID` (version 1 keeps the id it had before panels had versions).
+    static func promptID(runID: String, panelID: String, version: Int = 1, attempt: Int, part: Int) -> String {
+        guard version > 1 else { return digestUUID("prompt|\(runID)|\(panelID)|\(attempt)|\(part)") }
+        return digestUUID("prompt|\(runID)|\(panelID)|v\(version)|\(attempt)|\(part)")
     }
 
     /// The WebSocket client id of a run on one server, so a resumed run receives the events of

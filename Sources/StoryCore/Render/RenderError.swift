@@ -11,6 +11,8 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
     case invalidPlan([PlanProblem])
     /// The panel selection names panels the project does not have.
     case unknownPanels([String])
+    /// A panel, shot or redo id names nothing in the project (the message lists valid ids).
+    case selection(SelectionError)
     /// The options cannot work.
     case invalidOptions(String)
     /// No server could be reached at the start of the run; the reason per server.
@@ -30,6 +32,7 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
             let more = problems.count > 50 ? "; … and \(problems.count - 50) more" : ""
             return "the workflow cannot run, nothing was submitted (\(problems.count) problem\(problems.count == 1 ? "" : "s")): \(shown)\(more)"
         case .unknownPanels(let ids): return "the project has no panel \(ids.joined(separator: ", "))"
+        case .selection(let e): return e.description
         case .invalidOptions(let reason): return "invalid render options: \(reason)"
         case .noServerAvailable(let reasons):
             let list = reasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")

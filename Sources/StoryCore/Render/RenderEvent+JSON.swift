@@ -69,6 +69,7 @@ extension RenderSummary {
             "duration_seconds": .double(duration.roundedSeconds),
             "manifest": .string(manifest.path),
             "failures": .object(failureObject),
+            "redone": .object(JSONObject(redone.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) })),
         ]
     }
 }

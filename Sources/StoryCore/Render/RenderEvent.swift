@@ -53,6 +53,9 @@ public struct RenderSummary: Sendable, Hashable {
     public var duration: Duration
     /// `outputs/manifest.json`.
     public var manifest: URL
+    /// The panels this run was asked to redo, with the version each now has (1 when the panel had
+    /// never rendered, so the redo was its first render). Empty without `RenderOptions.redo`.
+    public var redone: [String: Int] = [:]
 
     /// Creates a summary.
     public init(runID: String, total: Int, rendered: Int, kept: Int, failures: [String: RenderFailure], pending: Int,

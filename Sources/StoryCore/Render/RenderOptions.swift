@@ -8,7 +8,7 @@ import Foundation
 public struct RenderOptions: Sendable {
     /// Where the base workflow comes from.
     public enum WorkflowSource: Sendable, Hashable {
-        /// The SDXL workflow bundled with ComfyWorkflow.
+        /// The SDXL workflow compiled into the library (`BundledWorkflow`, a copy of `workflows/storycore_sdxl.json`).
         case bundled
         /// An API-format (or convertible UI-format) JSON file.
         case file(URL)
@@ -27,8 +27,22 @@ public struct RenderOptions: Sendable {
     public var fresh: Bool
     /// The low-VRAM policy (default `.standard`: below 12 GiB); `.off` is `--no-memory-policy`.
     public var memoryPolicy: MemoryPolicy
-    /// Only these panel ids (default nil: every panel). An unknown id is an error.
+    /// Only these panels (default nil: every panel, unless `shotSelection` or `redo` narrow it).
+    /// Each entry is a panel id, or a shot id selecting every panel mapped to that shot; an id that
+    /// is neither makes `run()` throw `RenderError.selection` before anything is contacted.
     public var panelSelection: Set<String>?
+    /// Also (or only, when `panelSelection` is nil) every panel mapped to these shot ids
+    /// (default empty). An unknown shot id is an error, as for `panelSelection`.
+    public var shotSelection: Set<String> = []
+    /// Panels to render again as a new version even though they are completed, by panel or shot id,
+    /// each with the prompt or seed override of that version (an empty `PanelOverride` keeps the
+    /// project's). Redone panels are rendered whatever the selection. Default empty.
+    ///
+    /// Version N+1 goes to `outputs/<panel_id>/v<N+1>/`; every earlier version's files stay. The
+    /// request is recorded in the ledger before anything is submitted, so a killed redo resumes
+    /// the same version (with a plain render or the same redo) instead of starting another. A
+    /// panel that never completed is rendered as version 1.
+    public var redo: [String: PanelOverride] = [:]
     /// Images per panel; nil keeps the workflow's latent `batch_size` (default nil).
     public var batchSize: Int?
     /// Explicit `node.input=value` settings applied after injection (default none).

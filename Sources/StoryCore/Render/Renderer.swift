@@ -45,6 +45,7 @@ public final class Renderer: Sendable {
         let started = ContinuousClock.now
         guard !options.servers.isEmpty else { throw .invalidOptions("no server given") }
         guard options.maxInFlightPerServer >= 1 else { throw .invalidOptions("maxInFlightPerServer must be at least 1") }
+        let selection = try PanelSelection(project: project, options: options)
         let store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
         do { _ = try store.checkedOutputsDirectory() } catch { throw .output(error) }
         let ledger: Ledger
@@ -66,7 +67,7 @@ public final class Renderer: Sendable {
             throw .noServerAvailable(reasons)
         }
         do {
-            let summary = try await execute(run: run, ledger: ledger, store: store, clients: clients, started: started)
+            let summary = try await execute(run: run, selection: selection, ledger: ledger, store: store, clients: clients, started: started)
             for client in clients { await client.shutdown() }
             return summary
         } catch {
@@ -75,7 +76,7 @@ public final class Renderer: Sendable {
         }
     }
 
-    private func execute(run: (runID: String, resumed: Bool), ledger: Ledger, store: OutputStore, clients: [ComfyClient],
+    private func execute(run: (runID: String, resumed: Bool), selection: PanelSelection, ledger: Ledger, store: OutputStore, clients: [ComfyClient],
                          started: ContinuousClock.Instant) async throws(RenderError) -> RenderSummary {
         let probes = await ServerProbe.probeAll(clients)
         let catalog = probes.compactMap { try? $0.get().catalog }.first
@@ -87,7 +88,10 @@ public final class Renderer: Sendable {
             throw .noServerAvailable(reasons)
         }
         let template = try WorkflowSourceLoader.load(options.workflow, catalog: catalog)
-        let plan = try RenderPlan(project: project, template: template, options: options)
+        let versions = try await PlannedVersion.decide(for: selection, ledger: ledger)
+        var planOptions = options
+        planOptions.panelSelection = Set(selection.panels.map(\.id))
+        let plan = try RenderPlan(project: project, template: template, options: planOptions, versions: versions)
 
         var servers: [ServerPool.Server] = []
         var problems: [PlanProblem] = []
@@ -111,7 +115,7 @@ public final class Renderer: Sendable {
         for server in servers {
             continuation.yield(server.isUp ? .serverUp(server: server.url) : .serverDown(server: server.url, reason: server.downReason ?? "unreachable"))
         }
-        let (work, kept) = try await resumeState(plan: plan, ledger: ledger, store: store)
+        let (work, kept) = try await resumeState(plan: plan, versions: versions, ledger: ledger, store: store)
         try await recorder.write()
 
         let dispatcher = Dispatcher(context: context, plan: plan)
@@ -125,27 +129,41 @@ public final class Renderer: Sendable {
         } catch {
             throw .ledger(error)
         }
-        let summary = RenderSummary(
+        var summary = RenderSummary(
             runID: run.runID, total: plan.jobs.count, rendered: tally.rendered, kept: kept, failures: failures,
             pending: max(0, plan.jobs.count - tally.rendered - kept - failures.count), cancelled: tally.cancelled,
             duration: ContinuousClock.now - started,
             manifest: project.outputsDirectory.appendingPathComponent(Manifest.fileName))
+        do {
+            for (panelID, planned) in versions where planned.redo {
+                summary.redone[panelID] = try await ledger.panel(panelID)?.version ?? planned.version
+            }
+        } catch {
+            throw .ledger(error)
+        }
         continuation.yield(.runFinished(summary))
         return summary
     }
 
     /// Records the plan in the ledger and decides, per panel, whether it is kept, adopted or rendered.
-    private func resumeState(plan: RenderPlan, ledger: Ledger, store: OutputStore) async throws(RenderError) -> (work: [WorkItem], kept: Int) {
+    private func resumeState(plan: RenderPlan, versions: [String: PlannedVersion], ledger: Ledger,
+                             store: OutputStore) async throws(RenderError) -> (work: [WorkItem], kept: Int) {
         do {
             let records = plan.jobs.enumerated().map { index, job in
-                PanelRecord(panelID: job.panelID, position: index, shotID: job.panel.shotID, fingerprint: job.fingerprint,
-                            prompt: job.panel.prompt, negativePrompt: job.panel.negativePrompt, seed: job.seed,
-                            width: job.panel.resolution.width, height: job.panel.resolution.height, batchSize: job.batchSize)
+                var record = PanelRecord(panelID: job.panelID, position: index, shotID: job.panel.shotID, fingerprint: job.fingerprint,
+                                         prompt: job.panel.prompt, negativePrompt: job.panel.negativePrompt, seed: job.seed,
+                                         width: job.panel.resolution.width, height: job.panel.resolution.height, batchSize: job.batchSize)
+                record.version = job.version
+                record.override = job.override
+                record.notes = versions[job.panelID]?.note.map { [$0] } ?? []
+                return record
             }
             let recorded = try await ledger.plan(records)
             var work: [WorkItem] = []
             var kept = 0
-            for (job, record) in zip(plan.jobs, recorded) {
+            for (planned, record) in zip(plan.jobs, recorded) {
+                var job = planned
+                job.version = record.version
                 switch record.state {
                 case .completed where !record.files.isEmpty && record.files.allSatisfy(store.isIntact):
                     kept += 1

@@ -8,6 +8,8 @@ actor RunRecorder {
     let projectID: String
     let runID: String
     let servers: [String]
+    /// Every panel id of the project: `done` needs each of them completed, not only those rendered so far.
+    let projectPanelIDs: [String]
     private var backedUp = false
 
     init(ledger: Ledger, project: Project, runID: String, servers: [String]) {
@@ -17,6 +19,7 @@ actor RunRecorder {
         self.projectID = project.id
         self.runID = runID
         self.servers = servers
+        self.projectPanelIDs = project.panels.map(\.id)
     }
 
     /// Rewrites the manifest and the project file from the ledger (each atomically).
@@ -30,16 +33,19 @@ actor RunRecorder {
         }
         let completed = panels.filter { $0.state == .completed }
         let status: ProjectUpdate.Status
-        if !panels.isEmpty && completed.count == panels.count {
+        if !panels.isEmpty && completed.count == panels.count && Set(projectPanelIDs).isSubset(of: completed.map(\.panelID)) {
             status = .done
         } else if completed.isEmpty && panels.contains(where: { $0.state == .failed }) && !panels.contains(where: { $0.state == .planned || $0.state == .submitted }) {
             status = .failed
         } else {
             status = .partial
         }
-        let entries = completed.compactMap { panel -> ProjectUpdate.RenderedPanel? in
-            guard let first = panel.files.first else { return nil }
-            return .init(panelID: panel.panelID, path: first.path, seed: panel.seed, promptID: panel.promptID ?? "")
+        let entries = panels.compactMap { panel -> ProjectUpdate.RenderedPanel? in
+            if panel.state == .completed, let first = panel.files.first {
+                return .init(panelID: panel.panelID, path: first.path, seed: panel.seed, promptID: panel.promptID ?? "", version: panel.version)
+            }
+            guard let previous = panel.history.last(where: { $0.state == .completed }), let first = previous.files.first else { return nil }
+            return .init(panelID: panel.panelID, path: first.path, seed: previous.seed, promptID: previous.promptID ?? "", version: previous.version)
         }
         do {
             try ProjectUpdate(panels: entries, status: status).write(toProjectIn: projectDirectory, backup: !backedUp)

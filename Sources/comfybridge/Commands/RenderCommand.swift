@@ -15,6 +15,11 @@ struct RenderCommand: AsyncParsableCommand {
             when stdout is not a terminal, stdout gets one JSON object per event. Ctrl-C stops
             submitting, interrupts this run's prompts and saves the ledger (exit 130); run the same
             command again to resume.
+
+            --panel and --shot render only those panels (completed ones are kept). --redo renders
+            panels again as version 2, 3, ... into outputs/<panel_id>/v<N>/, keeping every earlier
+            file; --prompt/--seed change that version only. An interrupted redo is finished by the
+            next render (with or without --redo), never started over as another version.
             """)
 
     @Argument(help: ArgumentHelp("The project folder (holding project.json and storyboard.json).", valueName: "project-dir"))
@@ -36,6 +41,8 @@ struct RenderCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("panel"), help: ArgumentHelp("Render only this panel id; repeatable.", valueName: "id"))
     var panels: [String] = []
+
+    @OptionGroup var redo: RedoOptions
 
     @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted (default 1 GiB).", valueName: "bytes"))
     var maxOutputBytes: Int64 = 1 << 30
@@ -73,11 +80,13 @@ struct RenderCommand: AsyncParsableCommand {
                                         panelSelection: panels.isEmpty ? nil : Set(panels))
             options.previews = false
             options.maxFileBytes = maxOutputBytes
+            redo.apply(to: &options)
             let session = RenderSession(project: project, options: options,
                                         mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
             let summary = try await session.run()
             if session.mode != .jsonLines {
                 for line in RenderSession.summaryLines(summary, project: project) { console.output(line) }
+                for line in RedoOptions.summaryLines(summary) { console.output(line) }
             }
             throw RenderSession.status(of: summary).exitCode
         } catch let code as ExitCode {
