@@ -67,7 +67,7 @@ extension ComfyClient {
         return .lost
     }
 
-    private func postPrompt(_ workflow: Workflow, promptID: String, options: SubmitOptions) async throws(ComfyError) -> SubmitReceipt {
+    func postPrompt(_ workflow: Workflow, promptID: String, options: SubmitOptions) async throws(ComfyError) -> SubmitReceipt {
         var extra = options.extraData
         extra["client_id"] = .string(configuration.clientID)
         if let method = options.previewMethod { extra["preview_method"] = .string(method) }

@@ -38,6 +38,9 @@ struct PromptLifecycleTests {
             #expect(!result.files.isEmpty)
             #expect(!events.contains { if case .executing(let node?, _, _) = $0 { return !node.isEmpty }; return false })
             #expect(await emulator.executionCount(promptID: second.promptID) == 1)
+            try await client.free(unloadModels: false, freeMemory: true)
+            let third = try await client.run(workflow).result()
+            #expect(third.cachedNodes.isEmpty, "free_memory must clear the execution cache")
         }
     }
 
@@ -150,7 +153,7 @@ struct PromptLifecycleTests {
     @Test("a running prompt that sends nothing for the stall timeout fails as stalled")
     func stalled() async throws {
         try await EmulatorHarness.run(client: { $0.stallTimeout = .milliseconds(400) }) { _, client in
-            let run = try await client.run(EmulatorHarness.probe(steps: 1, stepMS: 3000))
+            let run = try await client.run(EmulatorHarness.probe(steps: 1, stepMS: 1500))
             let start = ContinuousClock.now
             let error = await EmulatorHarness.collect(run).outcome.error
             guard case .stalled(let id, _)? = error else { Issue.record("got \(String(describing: error))"); return }

@@ -12,6 +12,7 @@ final class HostileServer: Sendable {
         var method: String
         var target: String
         var headers: [(String, String)]
+        var body: [UInt8] = []
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
@@ -83,9 +84,10 @@ final class HostileServer: Sendable {
                 guard let colon = line.firstIndex(of: ":") else { return nil }
                 return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
             }
-            let request = Request(method: parts.first.map(String.init) ?? "", target: parts.count > 1 ? String(parts[1]) : "", headers: headers)
+            var request = Request(method: parts.first.map(String.init) ?? "", target: parts.count > 1 ? String(parts[1]) : "", headers: headers)
             let length = Int(request.header("Content-Length") ?? "0") ?? 0
             guard buffer.count >= end + 4 + length else { return }
+            request.body = Array(buffer[(end + 4)..<(end + 4 + length)])
             answered = true
             recorded.withLockedValue { $0.append(request) }
             send(respond(request), context: context)
