@@ -79,10 +79,12 @@ struct EmulateCommand: AsyncParsableCommand {
         }
         let url = await emulator.baseURL
         let output = await emulator.outputDirectory.path
-        print(url.absoluteString)
+        FileHandle.standardOutput.write(Data((url.absoluteString + "\n").utf8))
         FileHandle.standardError.write(Data("ComfyUI emulator listening on \(url.absoluteString) (outputs in \(output)); Ctrl-C to stop\n".utf8))
         for await _ in signals { break }
         FileHandle.standardError.write(Data("stopping\n".utf8))
+        let started = ContinuousClock.now
         await emulator.stop()
+        FileHandle.standardError.write(Data("stopped after \(ContinuousClock.now - started)\n".utf8))
     }
 }
