@@ -76,7 +76,8 @@ public struct PromptRun: AsyncSequence, Sendable {
                             try await client.history(promptID: promptID)
                         }
                         guard let entry else {
-                            try await fail(.malformedReply(route: "GET /history/\(promptID)", field: promptID, reason: "prompt finished but the server has no history entry for it"))
+                            // Finished, yet not in history: the server restarted in between and forgot it.
+                            try await fail(.promptLost(promptID: promptID, server: client.server))
                         }
                         return try await finish(with: entry)
                     case .executionError(let failure) where !failure.isExecutionBlocked:

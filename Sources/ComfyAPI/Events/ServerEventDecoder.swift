@@ -48,18 +48,19 @@ public enum ServerEventDecoder {
             guard node == nil || node!.isNull || node!.stringValue != nil else { return nil }
             return .executing(node: node?.stringValue, displayNode: data["display_node"]?.stringValue, promptID: data["prompt_id"]?.stringValue)
         case "progress":
-            guard let value = data["value"]?.doubleValue, let max = data["max"]?.doubleValue else { return nil }
+            guard let value = sane(data["value"]), let max = sane(data["max"]) else { return nil }
             return .progress(ProgressUpdate(promptID: data["prompt_id"]?.stringValue, node: data["node"]?.stringValue, value: value, max: max))
         case "progress_state":
             guard let id = data["prompt_id"]?.stringValue, let nodes = data["nodes"]?.objectValue else { return nil }
             var list: [NodeProgress] = []
             list.reserveCapacity(nodes.count)
             for (key, entry) in nodes {
+                guard let value = entry["value"].map(sane) ?? 0, let max = entry["max"].map(sane) ?? 0 else { return nil }
                 list.append(NodeProgress(
                     nodeID: entry["node_id"]?.stringValue ?? key,
                     state: entry["state"]?.stringValue ?? "unknown",
-                    value: entry["value"]?.doubleValue ?? 0,
-                    max: entry["max"]?.doubleValue ?? 0,
+                    value: value,
+                    max: max,
                     displayNodeID: entry["display_node_id"]?.stringValue))
             }
             return .progressState(promptID: id, nodes: list)
@@ -119,6 +120,12 @@ public enum ServerEventDecoder {
 
     private static func u32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+
+    /// A progress number a caller can use safely: finite and within ±1e15 (a hostile `1e999` or `1e20` is refused).
+    private static func sane(_ value: JSONValue?) -> Double? {
+        guard let number = value?.doubleValue, number.isFinite, abs(number) <= 1e15 else { return nil }
+        return number
     }
 
     private static func timestamp(_ data: JSONValue) -> Int64? {

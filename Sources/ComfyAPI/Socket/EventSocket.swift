@@ -79,6 +79,7 @@ actor EventSocket {
 
     private func run() async {
         var failures = 0
+        var dropped = false
         while !Task.isCancelled && !stopped {
             let started = ContinuousClock.now
             let error = await connectOnce()
@@ -91,11 +92,18 @@ actor EventSocket {
                 // A connection that lived a while resets the back-off; one dropped at once counts as a failure,
                 // so a server that accepts and immediately closes is not hammered.
                 failures = ContinuousClock.now - started > .seconds(5) ? 1 : failures + 1
+                dropped = true
                 logger.info("WebSocket to \(settings.server) ended; reconnecting", metadata: ["reason": "\(failure)"])
             } else {
                 failures += 1
                 logger.debug("WebSocket connect to \(settings.server) failed", metadata: ["error": "\(failure)"])
                 resumeWaiters(with: .failure(failure))
+                // The first failed reconnect after a drop: have every awaited prompt check with the server now,
+                // so a server that is gone for good fails them (transport error) instead of leaving them waiting.
+                if dropped {
+                    dropped = false
+                    await router.reconcileAll()
+                }
             }
             try? await Task.sleep(for: settings.reconnect.delay(afterAttempt: max(1, failures)))
         }

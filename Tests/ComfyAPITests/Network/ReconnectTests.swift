@@ -80,6 +80,21 @@ struct ReconnectTests {
         }
     }
 
+    @Test("a server that goes away for good fails the awaited prompt with a transport error, promptly")
+    func serverGone() async throws {
+        try await EmulatorHarness.run { emulator, client in
+            let run = try await client.run(EmulatorHarness.probe(steps: 200, stepMS: 20))
+            var iterator = run.makeAsyncIterator()
+            _ = try await iterator.next()
+            let stopped = ContinuousClock.now
+            await emulator.stop()
+            var failure: ComfyError?
+            do { while try await iterator.next() != nil {} } catch { failure = error as? ComfyError }
+            guard case .transport? = failure else { Issue.record("got \(String(describing: failure))"); return }
+            #expect(ContinuousClock.now - stopped < .seconds(10))
+        }
+    }
+
     @Test("a prompt that finished while the socket was down is finished from history")
     func restartKeepingHistory() async throws {
         try await EmulatorHarness.run { emulator, client in

@@ -8,6 +8,9 @@ struct HostileFrameTests {
         "", "not json", "[1,2,3]", "{\"type\": 5}", "{\"data\": {}}", String(repeating: "[", count: 5000),
         "{\"type\":\"progress\",\"data\":{\"value\":\"x\"}}", "{\"type\":\"executing\",\"data\":{\"node\":7}}",
         "{\"type\":\"execution_start\",\"data\":null}", "{\"type\":\"status\",\"data\":[]}",
+        "{\"type\":\"progress\",\"data\":{\"value\":1e999,\"max\":5,\"prompt_id\":\"p\"}}",
+        "{\"type\":\"progress\",\"data\":{\"value\":1,\"max\":1e20,\"prompt_id\":\"p\"}}",
+        "{\"type\":\"progress_state\",\"data\":{\"prompt_id\":\"p\",\"nodes\":{\"1\":{\"value\":-1e999,\"max\":1}}}}",
     ])
     func garbageText(text: String) {
         let event = ServerEventDecoder.decode(text: text)
