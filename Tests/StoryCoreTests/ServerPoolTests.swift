@@ -35,6 +35,43 @@ struct ServerPoolTests {
         }
     }
 
+    @Test func aServerThatComesBackRejoinsTheRun() async throws {
+        let slow = TimingModel(modelLoad: .zero, perStep: .milliseconds(20), perNode: .milliseconds(1))
+        try await EmulatorSupport.withEmulators([EmulatorConfiguration(timing: slow), EmulatorConfiguration(timing: slow)]) { emulators in
+            let dir = try TestSupport.demoCopy()
+            let urls = [await emulators[0].baseURL, await emulators[1].baseURL]
+            let port = await emulators[1].port
+            let victim = try await EmulatorSupport.withClient(urls[1]) { $0.server }
+            let renderer = Renderer(project: try Project.load(from: dir), options: EmulatorSupport.options(urls))
+            async let summary = renderer.run()
+            var replacement: ComfyEmulator?
+            var wentDown = false
+            var cameBack = false
+            for await event in renderer.events {
+                switch event {
+                case .started(_, _, let server) where server == victim && replacement == nil:
+                    await emulators[1].stop()
+                    let again = ComfyEmulator(configuration: EmulatorConfiguration(port: port, timing: .instant))
+                    replacement = again
+                case .serverDown(let server, _) where server == victim:
+                    wentDown = true
+                    if let again = replacement { try await again.start() }
+                case .serverUp(let server) where server == victim && wentDown:
+                    cameBack = true
+                default:
+                    break
+                }
+            }
+            let result = try await summary
+            let rejoinedJobs = await replacement?.executedPromptCount ?? 0
+            await replacement?.stop()
+            #expect(result.succeeded, "\(result.failures)")
+            #expect(wentDown && cameBack)
+            #expect(rejoinedJobs > 0, "the rejoined server took no job")
+            #expect(try EmulatorSupport.verifyFiles(in: dir, manifest: try EmulatorSupport.manifest(dir)) == 9)
+        }
+    }
+
     @Test func aRestartedServerThatLostItsQueueGetsThePromptsAgain() async throws {
         let timing = TimingModel(modelLoad: .zero, perStep: .milliseconds(5), perNode: .milliseconds(1))
         try await EmulatorSupport.withEmulator(EmulatorConfiguration(timing: timing)) { emulator in
