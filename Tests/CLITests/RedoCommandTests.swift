@@ -20,6 +20,49 @@ struct RedoCommandTests {
         #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("outputs").path))
     }
 
+    /// A redo whose process is killed (SIGKILL: no clean-up at all) while the server runs its
+    /// prompt is finished by the next plain render: one version 2, its prompt executed once.
+    @Test func aRedoKilledMidRunIsFinishedByTheNextRenderAsTheSameVersion() async throws {
+        let emulator = try await Fixtures.emulator(EmulatorConfiguration(timing: TimingModel(perStep: .milliseconds(20), perNode: .milliseconds(2))))
+        let project = try Fixtures.demoProjectCopy()
+        let url = await emulator.baseURL.absoluteString
+        let base = ["render", project.path, "--server", url, "--workflow", Fixtures.sdxlWorkflow.path, "--json"]
+        let first = try await ChildProcess.run(base + ["--panel", "panel_02"], in: project)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+
+        let child = try ChildProcess(base + ["--redo", "panel_02", "--seed", "31337"], in: project)
+        var seen: [String] = []
+        var killedPrompt: String?
+        for await line in child.stdoutLines {
+            seen.append(line)
+            if line.contains("\"event\":\"progress\"") {
+                killedPrompt = (try? JSONValue.parse(Array(line.utf8)))?["prompt_id"]?.stringValue
+                child.send(SIGKILL)
+                break
+            }
+        }
+        let killed = await child.finish(consumed: seen)
+        #expect(killed.signalled, "the redo was killed, not finished")
+        let promptID = try #require(killedPrompt)
+
+        let resumed = try await ChildProcess.run(base + ["--panel", "panel_02"], in: project)
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        #expect(await emulator.executionCount(promptID: promptID) == 1, "the killed process's prompt was adopted, not sent again")
+        await emulator.stop()
+
+        let manifest = try JSONValue.parse(Data(contentsOf: project.appendingPathComponent("outputs/manifest.json")))
+        let entry = try #require(manifest["panels"]?.arrayValue?.first { $0["panel_id"] == "panel_02" })
+        #expect(entry["version"] == 2 && entry["status"] == "completed" && entry["seed"] == 31337)
+        #expect(entry["prompt_id"]?.stringValue == promptID)
+        #expect(entry["versions"]?.arrayValue?.count == 2)
+        let folder = project.appendingPathComponent("outputs/panel_02")
+        let subfolders = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("v") }
+        #expect(subfolders == ["v2"], "\(subfolders)")
+        let document = try JSONValue.parse(Data(contentsOf: project.appendingPathComponent("project.json")))
+        let entries = document["asset_manifest"]?["comfyui_panels"]?.arrayValue ?? []
+        #expect(entries.first { $0["panel_id"] == "panel_02" }?["asset_id"] == "panel_02_comfyui_v2")
+    }
+
     @Test func aSeedWithoutRedoIsAUsageError() async throws {
         let project = try Fixtures.demoProjectCopy()
         let result = try await ChildProcess.run(["render", project.path, "--seed", "5"], in: project)
