@@ -15,15 +15,24 @@ public struct FaultPlan: Sendable, Hashable {
     public var slowReplyDelay: Duration
     /// Seed of the deterministic generator that decides which requests fail or are slow (default 0).
     public var seed: UInt64
+    /// Fraction (0...1) of outgoing WebSocket frames and JSON HTTP bodies replaced by a seeded
+    /// `MessageMutator` damage (truncated, invalid UTF-8, wrong types, huge numbers, deep nesting,
+    /// unknown types, binary frames with wrong lengths): the hostile server mode (default 0).
+    public var hostileRate: Double
+    /// `/view` answers 200 with no length and streams bytes until the client gives up (default false).
+    public var endlessDownloads: Bool
 
     /// Creates a plan; the defaults inject nothing.
     public init(closeSocketsAfterMessages: Int? = nil, http500Rate: Double = 0, slowReplyRate: Double = 0,
-                slowReplyDelay: Duration = .seconds(2), seed: UInt64 = 0) {
+                slowReplyDelay: Duration = .seconds(2), seed: UInt64 = 0, hostileRate: Double = 0,
+                endlessDownloads: Bool = false) {
         self.closeSocketsAfterMessages = closeSocketsAfterMessages
         self.http500Rate = http500Rate
         self.slowReplyRate = slowReplyRate
         self.slowReplyDelay = slowReplyDelay
         self.seed = seed
+        self.hostileRate = hostileRate
+        self.endlessDownloads = endlessDownloads
     }
 
     /// No faults.

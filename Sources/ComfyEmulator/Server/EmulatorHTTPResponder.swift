@@ -13,8 +13,12 @@ struct EmulatorHTTPResponder: HTTPResponder {
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
-        let reply = await handle(&request)
+        if await core.streamsDownloadsForever, request.uri.path.hasSuffix("/view") {
+            return Self.endless()
+        }
+        var reply = await handle(&request)
         if latency > .zero { try? await Task.sleep(for: latency) }
+        if reply.contentType?.contains("json") == true, let garbled = await core.hostileJSON(reply.body) { reply.body = garbled }
         var headers = HTTPFields()
         if let type = reply.contentType { headers[.contentType] = type }
         for (name, value) in reply.headers {
@@ -41,5 +45,15 @@ struct EmulatorHTTPResponder: HTTPResponder {
                                query: RequestInfo.parseQuery(request.uri.query ?? ""),
                                contentType: request.headers[.contentType], body: Array(buffer: body))
         return await core.route(info)
+    }
+
+    /// A 200 image reply with no length whose body never ends (until the client closes the connection).
+    static func endless() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "image/png"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let chunk = ByteBuffer(repeating: 0x89, count: 64 << 10)
+            while !Task.isCancelled { try await writer.write(chunk) }
+        })
     }
 }

@@ -69,10 +69,17 @@ enum WebSocketSession {
                     switch frame {
                     case .text(let text, let at):
                         if latency > .zero { try? await Task.sleep(until: at + latency) }
+                        if let garbled = await core.hostileJSON(Array(text.utf8)) {
+                            let frame: WebSocketOutboundWriter.OutboundFrame =
+                                String(bytes: garbled, encoding: .utf8).map { .text($0) } ?? .binary(ByteBuffer(bytes: garbled))
+                            do { try await outbound.write(frame) } catch { return }
+                            continue
+                        }
                         do { try await outbound.write(.text(text)) } catch { return }
                     case .binary(let bytes, let at):
                         if latency > .zero { try? await Task.sleep(until: at + latency) }
-                        do { try await outbound.write(.binary(ByteBuffer(bytes: bytes))) } catch { return }
+                        let sent = await core.hostileBinary(bytes) ?? bytes
+                        do { try await outbound.write(.binary(ByteBuffer(bytes: sent))) } catch { return }
                     case .close:
                         try? await outbound.close(.goingAway, reason: nil)
                         return
