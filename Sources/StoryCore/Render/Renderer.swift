@@ -48,6 +48,7 @@ public final class Renderer: Sendable {
         let selection = try PanelSelection(project: project, options: options)
         let store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
         do { _ = try store.checkedOutputsDirectory() } catch { throw .output(error) }
+        for path in store.removeStaleTemporaries() { logger.info("removed a temporary file of an interrupted run: \(path)") }
         let ledger: Ledger
         do { ledger = try Ledger(outputsDirectory: project.outputsDirectory) } catch { throw .ledger(error) }
         let run: (runID: String, resumed: Bool)
