@@ -28,9 +28,6 @@ struct PanelRenderer: Sendable {
                     if Task.isCancelled { return await cancelled(panelID, prompt.promptID, lease) }
                     if Self.isServerFailure(error) { return await serverFailed(item, lease, error) }
                     context.logger.info("adopted prompt \(prompt.promptID) of \(panelID) not usable: \(error)")
-                    if case .promptLost = error {
-                        try await context.ledger.addNote("prompt lost by the server (restart?) and submitted again", panelID: panelID)
-                    }
                     try await context.ledger.setPromptState(prompt.promptID, .abandoned)
                     try await context.ledger.addNote(Self.adoptionNote(error), panelID: panelID)
                 }
