@@ -9,14 +9,7 @@ struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chaos",
         abstract: "Run the seeded chaos campaign and decoder fuzzing against embedded emulators.",
-        discussion: """
-            Each run renders a 16-panel project with this executable's `render` against two emulators on
-            127.0.0.1 while killing the render (SIGKILL), restarting emulators, dropping sockets, sending
-            HTTP 500 bursts, slow replies and out-of-memory errors, then checks every invariant (each panel
-            completed once with matching SHA-256, no temporary files, manifest/project.json/ledger valid at
-            every kill point, project.json keys kept). A failing run prints its seed; replay it with
-            `--runs 1 --run-seed <seed>`. Failed runs keep their folder under --work-dir.
-            """)
+        discussion: "Each run renders a 16-panel project with this executable's `render` against two emulators on 127.0.0.1 while killing the render (SIGKILL), restarting emulators, dropping sockets, sending HTTP 500 bursts, slow replies and out-of-memory errors, then checks every invariant: each panel completed once with matching SHA-256, no temporary files, manifest, project.json and ledger valid at every kill point, project.json keys kept. A failing run prints its seed; replay it with `--runs 1 --run-seed <seed>`. Failed runs keep their folder under --work-dir. Exit 0 when every invariant held and no fuzz case was unsafe, 1 otherwise.")
 
     @Option(help: "Chaos runs.")
     var runs = 100
@@ -29,6 +22,9 @@ struct ChaosCommand: AsyncParsableCommand {
 
     @Option(help: "Mutated server messages fed through the decoders (0 skips fuzzing).")
     var fuzz = 10_000
+
+    @Option(name: .customLong("hostile"), help: "Calls (routes and prompt runs) through a real client to an emulator in hostile mode, half its replies and frames damaged (0 skips).")
+    var hostileCalls = 2_000
 
     @Option(help: ArgumentHelp("Folder of ComfyUI transcripts the fuzz cases are built from.", valueName: "dir"))
     var transcripts = "Tests/Fixtures/transcripts"
@@ -45,6 +41,7 @@ struct ChaosCommand: AsyncParsableCommand {
     func validate() throws {
         guard runs >= 0 else { throw ValidationError("--runs must be 0 or more") }
         guard fuzz >= 0 else { throw ValidationError("--fuzz must be 0 or more") }
+        guard hostileCalls >= 0 else { throw ValidationError("--hostile must be 0 or more") }
     }
 
     func run() async throws {
@@ -65,6 +62,17 @@ struct ChaosCommand: AsyncParsableCommand {
                 Self.printError("fuzz: \(report.cases) cases (seed \(seed)), decoded \(report.decoded), refused with a typed result \(report.refused), unsafe \(report.violations.count), slowest \(report.slowest)")
                 for violation in report.violations.prefix(20) { Self.printError("  \(violation)") }
             }
+        }
+        var hostileReport: HostileServerProbe.Report?
+        if hostileCalls > 0 {
+            let report: HostileServerProbe.Report
+            do { report = try await HostileCampaign.run(requests: hostileCalls - hostileCalls / 50, prompts: hostileCalls / 50, seed: seed) } catch {
+                Self.printError("comfybridge: error: \(error)")
+                throw ExitCode(1)
+            }
+            hostileReport = report
+            failed = failed || report.succeeded + report.typedErrors != report.requests
+            if !json { Self.printError("hostile server: \(report)") }
         }
         var campaignReport: CampaignReport?
         if runs > 0 {
@@ -100,10 +108,17 @@ struct ChaosCommand: AsyncParsableCommand {
                     ("by_kind", .object(JSONObject(fuzzReport.byKind.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) }))),
                 ]))
             }
+            if let hostileReport {
+                object["hostile"] = .object(JSONObject([
+                    ("calls", .int(hostileReport.requests)), ("values", .int(hostileReport.succeeded)), ("typed_errors", .int(hostileReport.typedErrors)),
+                    ("by_error", .object(JSONObject(hostileReport.errorKinds.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) }))),
+                ]))
+            }
             if let campaignReport { object["campaign"] = campaignReport.json }
             print(JSONValue.object(object).serializedString())
-        } else if let fuzzReport {
-            print("fuzz cases: \(fuzzReport.cases), crashes: 0, unsafe decodes: \(fuzzReport.violations.count)")
+        } else {
+            if let fuzzReport { print("fuzz cases: \(fuzzReport.cases), crashes: 0, unsafe decodes: \(fuzzReport.violations.count)") }
+            if let hostileReport { print("hostile-server calls: \(hostileReport.requests), ended with a value: \(hostileReport.succeeded), with a typed error: \(hostileReport.typedErrors), crashes or hangs: 0") }
         }
         if failed { throw ExitCode(1) }
     }

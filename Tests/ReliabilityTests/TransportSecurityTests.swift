@@ -18,6 +18,12 @@ struct TransportSecurityTests {
         EmulatorConfiguration(timing: .instant, tls: EmulatorTLS(certificatePath: cert.certificate.path, privateKeyPath: cert.privateKey.path))
     }
 
+    /// The emulator's https URL by host name: certificates are checked against a name the certificate lists
+    /// (the client refuses https to a bare IP, whose name the WebSocket's TLS cannot verify).
+    static func byName(_ emulator: ComfyEmulator) async -> URL {
+        URL(string: "https://localhost:\(await emulator.port)")!
+    }
+
     static func trusting(_ cert: SelfSignedCertificate) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cert.certificate.path))
@@ -30,8 +36,8 @@ struct TransportSecurityTests {
         let cert = try SelfSignedCertificate.make(in: folder)
         let project = try ChaosProject.create(in: folder.appendingPathComponent("project"), panels: 2)
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
-            let url = await emulators[0].baseURL
-            #expect(url.scheme == "https")
+            #expect(await emulators[0].baseURL.scheme == "https")
+            let url = await Self.byName(emulators[0])
             let client = try ComfyClient(configuration: .init(baseURL: url, authentication: .bearer(Self.token), tlsConfiguration: try Self.trusting(cert)))
             _ = try await client.systemStats()
             try await client.connect()
@@ -44,6 +50,7 @@ struct TransportSecurityTests {
             var options = await Emulators.options(emulators, workflow: project.workflowFile)
             options.servers = options.servers.map { server in
                 var server = server
+                server.baseURL = url
                 server.tlsConfiguration = try? Self.trusting(cert)
                 server.authentication = .bearer(Self.token)
                 return server
@@ -64,7 +71,7 @@ struct TransportSecurityTests {
         let cert = try SelfSignedCertificate.make(in: folder)
         let other = try SelfSignedCertificate.make(in: folder, name: "other")
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
-            let url = await emulators[0].baseURL
+            let url = await Self.byName(emulators[0])
             for tls in [nil, try Self.trusting(other)] as [TLSConfiguration?] {
                 let client = try ComfyClient(configuration: .init(baseURL: url, authentication: .bearer(Self.token), connectTimeout: .seconds(3),
                                                                   retry: .never, tlsConfiguration: tls))
@@ -110,5 +117,31 @@ struct TransportSecurityTests {
             await unreachable.shutdown()
         }
         #expect(!logs.text.contains(Self.token))
+    }
+
+    @Test func theCommandLineTrustsCACertAndNeverPrintsTheToken() async throws {
+        let executable = try #require(Fixtures.comfybridge, "build the comfybridge product first")
+        let folder = try Fixtures.scratch("tls-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cert = try SelfSignedCertificate.make(in: folder)
+        let project = try ChaosProject.create(in: folder.appendingPathComponent("project"), panels: 2)
+        try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
+            let url = await Self.byName(emulators[0]).absoluteString
+            let runner = CommandRunner(executable: executable)
+            let refused = try await runner.run(["render", project.directory.path, "--server", url, "--workflow", project.workflowFile.path,
+                                                "--token", Self.token, "--verbose"])
+            #expect(refused.status == 3, "\(refused.stderr)")
+            #expect(refused.errorLines.first?.contains("--ca-cert") == true, "\(refused.errorLines)")
+            #expect(!(refused.stdout + refused.stderr).contains(Self.token))
+
+            let trusted = try await runner.run(["render", project.directory.path, "--server", url, "--workflow", project.workflowFile.path,
+                                                "--ca-cert", cert.certificate.path, "--verbose"],
+                                               environment: ["COMFYUI_TOKEN": Self.token])
+            #expect(trusted.status == 0, "\(trusted.stderr)")
+            #expect(!(trusted.stdout + trusted.stderr).contains(Self.token))
+        }
+        let manifest = try String(contentsOf: project.directory.appendingPathComponent("outputs/manifest.json"), encoding: .utf8)
+        #expect(!manifest.contains(Self.token))
+        #expect(manifest.contains("\"completed\""))
     }
 }
