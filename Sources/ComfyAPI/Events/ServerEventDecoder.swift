@@ -35,7 +35,7 @@ public enum ServerEventDecoder {
         switch type {
         case "status":
             guard data.objectValue != nil else { return nil }
-            return .status(queueRemaining: data["status"]?["exec_info"]?["queue_remaining"]?.intValue, sid: data["sid"]?.stringValue)
+            return .status(queueRemaining: data["status"]?["exec_info"]?["queue_remaining"]?.intValue.flatMap { $0 >= 0 ? $0 : nil }, sid: data["sid"]?.stringValue)
         case "execution_start":
             guard let id = data["prompt_id"]?.stringValue else { return nil }
             return .executionStart(promptID: id, timestamp: timestamp(data))
