@@ -91,6 +91,11 @@ struct RenderCommand: AsyncParsableCommand {
             throw RenderSession.status(of: summary).exitCode
         } catch let code as ExitCode {
             throw code
+        } catch RenderError.invalidPlan(let problems) where workflow != nil {
+            // The graph the servers cannot run comes from the user's file: the one line names it first.
+            let failure = CommandFailure.badInput("\(workflow ?? ""): \(RenderError.invalidPlan(problems).description)",
+                                                  details: problems.map { "  \($0)" })
+            throw ErrorReport.report(failure, verbose: output.verbose, console: console)
         } catch {
             throw ErrorReport.report(error, verbose: output.verbose, console: console)
         }
