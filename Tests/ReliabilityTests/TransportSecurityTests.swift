@@ -131,7 +131,9 @@ struct TransportSecurityTests {
             let refused = try await runner.run(["render", project.directory.path, "--server", url, "--workflow", project.workflowFile.path,
                                                 "--token", Self.token, "--verbose"])
             #expect(refused.status == 3, "\(refused.stderr)")
-            #expect(refused.errorLines.first?.contains("--ca-cert") == true, "\(refused.errorLines)")
+            let errors = refused.errorLines.filter { $0.hasPrefix("comfybridge: error:") }
+            #expect(errors.count == 1, "\(refused.errorLines)")
+            #expect(errors.first?.contains("TLS") == true && errors.first?.contains("--ca-cert") == true, "\(errors)")
             #expect(!(refused.stdout + refused.stderr).contains(Self.token))
 
             let trusted = try await runner.run(["render", project.directory.path, "--server", url, "--workflow", project.workflowFile.path,
