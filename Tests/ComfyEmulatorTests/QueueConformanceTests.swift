@@ -87,7 +87,10 @@ struct QueueConformanceTests {
             frames += await socket.collectRun(b)
             let expected = Replay.segment(transcript.received(by: "ws"), from: { $0["data"]?["sid"] == nil },
                                           to: { Replay.isFinal($0) && $0["data"]?["prompt_id"] == transcript.received(by: "ws").last { Replay.isFinal($0) }?["data"]?["prompt_id"] })
-            #expect(Replay.types(frames) == Replay.typeList(expected))
+            // The second POST's lone status lands between ticks wherever the HTTP round trip ends, so
+            // ticks are compared by count and everything else in exact order.
+            #expect(Replay.withoutTicks(Replay.types(frames)) == Replay.withoutTicks(Replay.typeList(expected)))
+            #expect(Replay.types(frames).filter { $0 == "progress" }.count == 16)
             let history = try #require(try await http.get("/history?max_items=2").json?.objectValue)
             #expect(history.keys == [a, b])
             let expectedHistory = try #require(transcript.http.last { $0["request"]?["path"] == "/history?max_items=2" }?["response"]?["json"])

@@ -50,11 +50,16 @@ struct NodeCatalog: Sendable {
     private(set) var order: [String] = []
 
     /// Builds the catalogue; `inputFiles` fills `LoadImage`'s combo.
-    init(models: ModelLibrary, inputFiles: [String]) {
+    /// The bundled definitions, parsed once per process.
+    private static let definitions: JSONObject = {
         guard case .object(let all)? = try? JSONValue.parse(NodeDefinitions.json) else {
             preconditionFailure("the bundled node definitions are not valid JSON")
         }
-        for (name, entry) in all {
+        return all
+    }()
+
+    init(models: ModelLibrary, inputFiles: [String]) {
+        for (name, entry) in NodeCatalog.definitions {
             let filled = NodeCatalog.fill(entry, models: models, inputFiles: inputFiles)
             order.append(name)
             classes[name] = NodeCatalog.makeClass(name: name, info: filled)
@@ -66,7 +71,7 @@ struct NodeCatalog: Sendable {
 
     /// Replaces LoadImage's file list after an upload.
     mutating func updateInputFiles(_ files: [String], models: ModelLibrary) {
-        guard case .object(let all)? = try? JSONValue.parse(NodeDefinitions.json), let entry = all["LoadImage"] else { return }
+        guard let entry = NodeCatalog.definitions["LoadImage"] else { return }
         classes["LoadImage"] = NodeCatalog.makeClass(name: "LoadImage", info: NodeCatalog.fill(entry, models: models, inputFiles: files))
     }
 

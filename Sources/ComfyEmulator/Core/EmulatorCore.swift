@@ -14,6 +14,7 @@ actor EmulatorCore {
     var faults: FaultPlan
     var faultRandom: SplitMix64
     var nameRandom = SplitMix64(seed: 0x5EED)
+    var inputFiles: [String] = []
 
     // Queue and history (ComfyUI's PromptQueue).
     var counter = 0
@@ -179,7 +180,11 @@ actor EmulatorCore {
         }.sorted()
     }
 
+    /// Rebuilds LoadImage's file list when the input folder changed.
     func refreshInputFiles() {
-        catalog.updateInputFiles(EmulatorCore.listInputFiles(paths.input), models: configuration.models)
+        let files = EmulatorCore.listInputFiles(paths.input)
+        guard files != inputFiles else { return }
+        inputFiles = files
+        catalog.updateInputFiles(files, models: configuration.models)
     }
 }
