@@ -59,7 +59,8 @@ struct ResumeAfterInterruptionTests {
         }
     }
 
-    @Test func aPromptStillQueuedFromAKilledProcessIsAdoptedNotResubmitted() async throws {
+    @Test(arguments: [false, true])
+    func aPromptOfAKilledProcessIsAdoptedNotResubmitted(finishedBeforeResume: Bool) async throws {
         let timing = TimingModel(modelLoad: .zero, perStep: .milliseconds(2), perNode: .milliseconds(1))
         try await EmulatorSupport.withEmulator(EmulatorConfiguration(timing: timing)) { emulator in
             let dir = try TestSupport.demoCopy()
@@ -82,7 +83,8 @@ struct ResumeAfterInterruptionTests {
             try await EmulatorSupport.withClient(url, clientID: PromptIdentity.clientID(runID: run.runID, server: url.absoluteString)) { client in
                 try await ledger.recordPrompt(PromptRecord(promptID: promptID, panelID: job.panelID, attempt: 1, part: 0,
                                                            firstImage: 0, imageCount: 1, server: client.server))
-                _ = try await client.submit(graph, promptID: promptID)
+                let run = try await client.submit(graph, promptID: promptID)
+                if finishedBeforeResume { _ = try await run.result() }
             }
 
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
@@ -93,5 +95,14 @@ struct ResumeAfterInterruptionTests {
             let panel = try #require(manifest["panels"]?.arrayValue?.first { $0["panel_id"] == "panel_02" })
             #expect(panel["prompt_id"]?.stringValue == promptID)
         }
+    }
+
+    @Test func remainingImagesAreGroupedIntoContiguousPrompts() {
+        #expect(PanelRenderer.chunks([0, 1, 2, 3], size: 4) == [0..<4])
+        #expect(PanelRenderer.chunks([0, 1, 2, 3], size: 1) == [0..<1, 1..<2, 2..<3, 3..<4])
+        #expect(PanelRenderer.chunks([1, 3, 4, 5], size: 2) == [1..<2, 3..<5, 5..<6])
+        #expect(PanelRenderer.chunks([], size: 3).isEmpty)
+        #expect(PanelRenderer.count(.infinity) == 0 && PanelRenderer.count(-.infinity) == 0 && PanelRenderer.count(.nan) == 0)
+        #expect(PanelRenderer.count(1e20) == 1_000_000 && PanelRenderer.count(-3) == 0 && PanelRenderer.count(7.6) == 8)
     }
 }
