@@ -28,10 +28,7 @@ struct PromptExecution {
             result = try await follow(run)
         } catch {
             if Task.isCancelled {
-                await Task {
-                    try? await client.deleteFromQueue([promptID])
-                    try? await client.interrupt(promptID: promptID)
-                }.value
+                await Task { await Self.withdraw(promptID, from: client) }.value
                 emit(["event": "interrupted", "prompt_id": .string(promptID)], human: "Interrupted \(promptID)")
                 return .interrupted
             }
@@ -64,6 +61,18 @@ struct PromptExecution {
             console.error("Completed \(promptID): \(files.count) file\(files.count == 1 ? "" : "s") in \(outputDirectory.path)")
         }
         return .success
+    }
+
+    /// Removes the prompt from the server's queue, interrupts it if it runs, and waits (up to 10 s)
+    /// until the server no longer lists it, so the next command sees it stopped.
+    static func withdraw(_ promptID: String, from client: ComfyClient) async {
+        try? await client.deleteFromQueue([promptID])
+        try? await client.interrupt(promptID: promptID)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            guard let queue = try? await client.queue(), queue.contains(promptID) else { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     private func follow(_ run: PromptRun) async throws -> PromptResult {

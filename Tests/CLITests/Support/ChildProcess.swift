@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The outcome of a finished `comfybridge` process.
 struct Finished: Sendable {
@@ -15,20 +16,23 @@ struct Finished: Sendable {
     var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
-/// A `comfybridge` child process whose stdout arrives line by line while it runs.
+/// A `comfybridge` child process.
 ///
-/// Both pipes are drained as data arrives (no pipe can fill and block the child).
+/// Stderr (and stdout, unless streamed) go to temporary files read after the child exits, so no pipe
+/// can fill up or wait for an end-of-file that a sibling process holds open. A streamed stdout
+/// arrives line by line through `stdoutLines` while the child runs.
 final class ChildProcess: Sendable {
-    /// Stdout lines as they arrive; ends when the child closes stdout.
+    /// Stdout lines as they arrive (only when streaming); ends when the child closes stdout.
     let stdoutLines: AsyncStream<String>
     /// The child's process id.
     let pid: Int32
-    private let stderrChunks: AsyncStream<Data>
+    private let stdoutFile: URL?
+    private let stderrFile: URL
     private let exit: AsyncStream<(Int32, Bool)>
 
     /// Starts the built `comfybridge` with `arguments` in `directory`, with `environment` added to
     /// the test's environment (COMFYUI_URL and COMFYUI_TOKEN are removed unless given).
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], streaming: Bool = true) throws {
         let process = Process()
         process.executableURL = try CLIBinary.url()
         process.arguments = arguments
@@ -38,35 +42,36 @@ final class ChildProcess: Sendable {
         env["COMFYUI_TOKEN"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-child-\(UUID().uuidString)")
+        stderrFile = capture.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
         process.standardInput = FileHandle.nullDevice
 
         let (lines, lineSink) = AsyncStream.makeStream(of: String.self)
-        let (errors, errorSink) = AsyncStream.makeStream(of: Data.self)
+        if streaming {
+            stdoutFile = nil
+            let out = Pipe()
+            process.standardOutput = out
+            let splitter = LineSplitter()
+            out.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                    for line in splitter.finish() { lineSink.yield(line) }
+                    lineSink.finish()
+                } else {
+                    for line in splitter.append(data) { lineSink.yield(line) }
+                }
+            }
+        } else {
+            let file = capture.appendingPathExtension("out")
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+            stdoutFile = file
+            process.standardOutput = try FileHandle(forWritingTo: file)
+            lineSink.finish()
+        }
         let (exit, exitSink) = AsyncStream.makeStream(of: (Int32, Bool).self)
-        let splitter = LineSplitter()
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                for line in splitter.finish() { lineSink.yield(line) }
-                lineSink.finish()
-            } else {
-                for line in splitter.append(data) { lineSink.yield(line) }
-            }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                errorSink.finish()
-            } else {
-                errorSink.yield(data)
-            }
-        }
         process.terminationHandler = { finished in
             exitSink.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
             exitSink.finish()
@@ -74,7 +79,6 @@ final class ChildProcess: Sendable {
         try process.run()
         pid = process.processIdentifier
         stdoutLines = lines
-        stderrChunks = errors
         self.exit = exit
     }
 
@@ -85,23 +89,49 @@ final class ChildProcess: Sendable {
 
     /// Waits for the child to end; `lines` are stdout lines already consumed from `stdoutLines`.
     func finish(consumed lines: [String] = []) async -> Finished {
-        var all = lines
-        for await line in stdoutLines { all.append(line) }
-        var errorData = Data()
-        for await chunk in stderrChunks { errorData.append(chunk) }
         var status: (Int32, Bool) = (-1, false)
         for await value in exit { status = value }
-        return Finished(status: status.0, signalled: status.1, stdout: all.map { $0 + "\n" }.joined(),
-                        stderr: String(decoding: errorData, as: UTF8.self))
+        var all = lines
+        if let stdoutFile {
+            all += ((try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            try? FileManager.default.removeItem(at: stdoutFile)
+        } else {
+            all += await remainingLines()
+        }
+        let stderr = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: stderrFile)
+        return Finished(status: status.0, signalled: status.1, stdout: all.map { $0 + "\n" }.joined(), stderr: stderr)
     }
 
-    /// Runs `comfybridge` to its end.
+    /// The rest of a streamed stdout after the child exited; gives up (recording an issue) if the
+    /// pipe is not closed within 20 s, which would mean another process holds it open.
+    private func remainingLines() async -> [String] {
+        let stream = stdoutLines
+        return await withTaskGroup(of: [String]?.self) { group in
+            group.addTask {
+                var rest: [String] = []
+                for await line in stream { rest.append(line) }
+                return rest
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if first == nil { Issue.record("stdout of comfybridge (pid \(pid)) stayed open 20 s after it exited") }
+            return first ?? []
+        }
+    }
+
+    /// Runs `comfybridge` to its end, its output captured in files.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Finished {
-        try await ChildProcess(arguments, in: directory, environment: environment).finish()
+        try await ChildProcess(arguments, in: directory, environment: environment, streaming: false).finish()
     }
 }
 
-/// Splits a byte stream into lines; used from one readability handler at a time.
+/// Splits a byte stream into lines. Only the pipe's readability handler uses it, and the handler
+/// runs serially, so its buffer is never touched concurrently.
 private final class LineSplitter: @unchecked Sendable {
     private var buffer = Data()
 
