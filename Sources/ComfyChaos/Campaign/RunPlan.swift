@@ -71,6 +71,9 @@ public struct RunPlan: Sendable, Hashable {
         return plan
     }
 
+    /// Plans are equal when their seeds are: the seed determines everything else.
     public static func == (lhs: RunPlan, rhs: RunPlan) -> Bool { lhs.seed == rhs.seed }
+
+    /// Hashes the seed, which determines the whole plan.
     public func hash(into hasher: inout Hasher) { hasher.combine(seed) }
 }
