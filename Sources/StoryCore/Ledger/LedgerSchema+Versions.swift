@@ -39,7 +39,7 @@ extension LedgerSchema {
     static func readVersion(into record: inout PanelRecord, row: Row, _ db: Database) throws {
         record.version = (row["version"] as Int?) ?? 1
         record.override = decodeOverride(row["override"])
-        record.history = try Row.fetchAll(db, sql: "SELECT * FROM panel_version WHERE panel_id = ? ORDER BY version",
+        record.history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM panel_version WHERE panel_id = ? ORDER BY version"),
                                           arguments: [record.panelID]).map { row in
             PanelVersion(
                 version: row["version"], prompt: row["prompt"], negativePrompt: row["negative_prompt"],

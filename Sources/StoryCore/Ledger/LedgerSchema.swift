@@ -67,7 +67,7 @@ enum LedgerSchema {
     }
 
     static func panel(_ panelID: String, _ db: Database) throws -> PanelRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM panel WHERE panel_id = ?", arguments: [panelID]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM panel WHERE panel_id = ?"), arguments: [panelID]) else { return nil }
         var record = PanelRecord(
             panelID: row["panel_id"], position: row["position"], shotID: row["shot_id"], fingerprint: row["fingerprint"],
             prompt: row["prompt"], negativePrompt: row["negative_prompt"], seed: UInt64(row["seed"] as String) ?? 0,
@@ -82,13 +82,13 @@ enum LedgerSchema {
         record.startedAt = date(row["started_at"])
         record.finishedAt = date(row["finished_at"])
         record.downloadedAt = date(row["downloaded_at"])
-        record.files = try Row.fetchAll(db, sql: "SELECT * FROM file WHERE panel_id = ? ORDER BY rowid", arguments: [panelID]).map(file)
+        record.files = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM file WHERE panel_id = ? ORDER BY rowid"), arguments: [panelID]).map(file)
         try readVersion(into: &record, row: row, db)
         return record
     }
 
     static func prompts(_ panelID: String, _ db: Database) throws -> [PromptRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM prompt WHERE panel_id = ? ORDER BY attempt, part", arguments: [panelID]).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM prompt WHERE panel_id = ? ORDER BY attempt, part"), arguments: [panelID]).map { row in
             var record = PromptRecord(
                 promptID: row["prompt_id"], panelID: row["panel_id"], attempt: row["attempt"], part: row["part"],
                 firstImage: row["first_image"], imageCount: row["image_count"], server: row["server"],

@@ -1,6 +1,10 @@
 import Foundation
 
 /// Writes what the ledger holds to `outputs/manifest.json` and `project.json`, one write at a time.
+///
+/// Requests that arrive while a write runs are coalesced: they wait for one more write that starts
+/// after them, so every caller still returns only once a manifest containing its change is on disk,
+/// but a fast run no longer rewrites the whole manifest once per panel (quadratic in the panel count).
 actor RunRecorder {
     let ledger: Ledger
     let projectDirectory: URL
@@ -11,6 +15,8 @@ actor RunRecorder {
     /// Every panel id of the project: `done` needs each of them completed, not only those rendered so far.
     let projectPanelIDs: [String]
     private var backedUp = false
+    private var writing = false
+    private var waiting: [CheckedContinuation<RenderError?, Never>] = []
 
     init(ledger: Ledger, project: Project, runID: String, servers: [String]) {
         self.ledger = ledger
@@ -22,8 +28,31 @@ actor RunRecorder {
         self.projectPanelIDs = project.panels.map(\.id)
     }
 
-    /// Rewrites the manifest and the project file from the ledger (each atomically).
+    /// Rewrites the manifest and the project file from the ledger (each atomically), returning once a
+    /// write that began after this call has finished.
     func write() async throws(RenderError) {
+        if writing {
+            if let failure = await withCheckedContinuation({ waiting.append($0) }) { throw failure }
+            return
+        }
+        writing = true
+        let mine = await writeCatching()
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            let outcome = await writeCatching()
+            for waiter in batch { waiter.resume(returning: outcome) }
+        }
+        writing = false
+        if let mine { throw mine }
+    }
+
+    private func writeCatching() async -> RenderError? {
+        do { try await writeOnce() } catch { return error }
+        return nil
+    }
+
+    private func writeOnce() async throws(RenderError) {
         let panels: [PanelRecord]
         do { panels = try await ledger.panels() } catch { throw .ledger(error) }
         do {
