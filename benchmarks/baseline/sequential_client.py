@@ -9,7 +9,8 @@ download, and a second server adds nothing. Given several --server options it do
 script does with a list of servers: it takes them in turn, still one panel at a time.
 
 Prints one JSON object on stdout: panels, seconds (wall), cpu_seconds (this process),
-max_rss_kib, files, bytes.
+max_rss_kib, files, bytes, started_unix_ms and finished_unix_ms (to line the run up with the
+server's execution timestamps).
 """
 import argparse
 import json
@@ -54,6 +55,7 @@ def main():
     client_id = str(uuid.uuid4())
     session = requests.Session()
 
+    started_unix = time.time()
     started = time.monotonic()
     sockets = {}
     files = 0
@@ -88,9 +90,11 @@ def main():
     for ws in sockets.values():
         ws.close()
     elapsed = time.monotonic() - started
+    finished_unix = started_unix + elapsed
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"panels": args.panels, "seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                      "max_rss_kib": usage.ru_maxrss, "files": files, "bytes": total_bytes}))
+                      "max_rss_kib": usage.ru_maxrss, "files": files, "bytes": total_bytes,
+                      "started_unix_ms": started_unix * 1000, "finished_unix_ms": finished_unix * 1000}))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import StoryCore
 /// so that the harness reads its CPU time and peak memory from `wait4`, exactly like the baseline's.
 ///
 /// Prints one JSON object on stdout: panels, completed, failed, seconds (from just before the first
-/// network request to the last file on disk), files and bytes.
+/// network request to the last file on disk), files, bytes, and the start and end as Unix milliseconds.
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
@@ -38,6 +38,7 @@ struct ClientCommand: AsyncParsableCommand {
         options.maxInFlightPerServer = inFlight
         options.fresh = true
         let renderer = Renderer(project: loaded, options: options)
+        let startedUnix = Date().timeIntervalSince1970 * 1000
         let started = ContinuousClock.now
         async let outcome = renderer.run()
         var files = 0
@@ -50,9 +51,11 @@ struct ClientCommand: AsyncParsableCommand {
         }
         let summary = try await outcome
         let elapsed = ContinuousClock.now - started
+        let finishedUnix = Date().timeIntervalSince1970 * 1000
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let line = "{\"panels\": \(summary.total), \"completed\": \(summary.completed), \"failed\": \(summary.failures.count), "
-            + "\"seconds\": \(seconds), \"files\": \(files), \"bytes\": \(bytes)}\n"
+            + "\"seconds\": \(seconds), \"files\": \(files), \"bytes\": \(bytes), "
+            + "\"started_unix_ms\": \(startedUnix), \"finished_unix_ms\": \(finishedUnix)}\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         if !summary.succeeded {
             for (panel, failure) in summary.failures.sorted(by: { $0.key < $1.key }).prefix(5) {

@@ -1,8 +1,7 @@
+import ComfyAPI
 import ComfyWorkflow
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import Logging
 
 /// One emulator running as a child process of the harness (the hidden `emulator` mode of this
 /// executable), with its own output folder.
@@ -49,28 +48,27 @@ struct EmulatorProcess: Sendable {
         await process.stop()
     }
 
-    /// The server execution time of every prompt in the emulator's history, in seconds: from its
-    /// `execution_start` to its `execution_success` message timestamp (millisecond resolution).
-    func executionSeconds() async throws(BenchError) -> [Double] {
-        let url = baseURL.appendingPathComponent("history")
-        let body: Data
+    /// When each prompt in the emulator's history executed: its `execution_start` and
+    /// `execution_success` message timestamps (Unix milliseconds), in start order.
+    func executions() async throws(BenchError) -> [Execution] {
+        let entries: [HistoryEntry]
         do {
-            (body, _) = try await URLSession.shared.data(from: url)
+            let client = try ComfyClient(configuration: .init(baseURL: baseURL),
+                                         logger: Logger(label: "comfybridge-bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+            do { entries = try await client.history() } catch {
+                await client.shutdown()
+                throw error
+            }
+            await client.shutdown()
         } catch {
             throw .history(server: baseURL.absoluteString, reason: "\(error)")
         }
-        let history: JSONValue
-        do { history = try JSONValue.parse(String(decoding: body, as: UTF8.self)) } catch {
-            throw .history(server: baseURL.absoluteString, reason: "not JSON: \(error)")
-        }
-        guard case .object(let entries) = history else {
-            throw .history(server: baseURL.absoluteString, reason: "not an object")
-        }
-        var seconds: [Double] = []
-        for (promptID, entry) in entries {
+        var executions: [Execution] = []
+        for entry in entries {
+            let promptID = entry.promptID
             var start: Int?
             var end: Int?
-            if case .array(let messages)? = entry["status"]?["messages"] {
+            if case .array(let messages)? = entry.raw["status"]?["messages"] {
                 for message in messages {
                     guard case .array(let pair) = message, pair.count == 2, let kind = pair[0].stringValue,
                           let stamp = pair[1]["timestamp"]?.intValue else { continue }
@@ -81,10 +79,20 @@ struct EmulatorProcess: Sendable {
             guard let start, let end else {
                 throw .history(server: baseURL.absoluteString, reason: "prompt \(promptID) has no execution_start/execution_success")
             }
-            seconds.append(Double(end - start) / 1000)
+            executions.append(Execution(startMilliseconds: start, endMilliseconds: end))
         }
-        return seconds
+        return executions.sorted { $0.startMilliseconds < $1.startMilliseconds }
     }
+}
+
+/// One prompt's execution on a server, from the server's own message timestamps.
+struct Execution: Sendable {
+    /// `execution_start`, Unix milliseconds.
+    var startMilliseconds: Int
+    /// `execution_success`, Unix milliseconds.
+    var endMilliseconds: Int
+    /// The execution time in seconds.
+    var seconds: Double { Double(endMilliseconds - startMilliseconds) / 1000 }
 }
 
 /// Where this executable lives, so the harness can start its hidden modes as child processes.

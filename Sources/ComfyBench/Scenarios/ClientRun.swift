@@ -27,6 +27,10 @@ struct ClientRun: Sendable {
     var files: Int
     /// Bytes downloaded.
     var bytes: Int64
+    /// When the client's clock started and stopped (Unix milliseconds), for lining its run up with
+    /// the servers' execution timestamps; nil when the client does not say.
+    var startedUnixMilliseconds: Double?
+    var finishedUnixMilliseconds: Double?
 
     /// Peak resident memory in MiB.
     var maxRSSMiB: Double { Double(maxRSSKiB) / 1024 }
@@ -41,6 +45,8 @@ struct ClientRun: Sendable {
             throw .badClientOutput(client: client.rawValue, output: stdout)
         }
         return ClientRun(client: client, panels: panels, seconds: seconds, processSeconds: termination.wallSeconds,
-                         cpuSeconds: termination.cpuSeconds, maxRSSKiB: termination.maxRSSKiB, files: files, bytes: Int64(bytes))
+                         cpuSeconds: termination.cpuSeconds, maxRSSKiB: termination.maxRSSKiB, files: files, bytes: Int64(bytes),
+                         startedUnixMilliseconds: object["started_unix_ms"]?.doubleValue,
+                         finishedUnixMilliseconds: object["finished_unix_ms"]?.doubleValue)
     }
 }

@@ -15,14 +15,15 @@ struct FeedScenario: Scenario {
         var bridgeSeconds: [Double] = [], baseSeconds: [Double] = []
         for repetition in 1...repetitions {
             for client in [ClientKind.comfyBridge, .baseline] where client == .comfyBridge || workspace.baseline != nil {
-                let (run, busy) = try await workspace.withEmulators(1, latencyMilliseconds: latencyMilliseconds) { servers throws(BenchError) in
+                let (run, executions) = try await workspace.withEmulators(1, latencyMilliseconds: latencyMilliseconds) { servers throws(BenchError) in
                     let run = try await workspace.run(client, shape: shape, servers: servers)
-                    let busy = try await servers[0].executionSeconds().reduce(0, +)
-                    return (run, busy)
+                    return (run, try await servers[0].executions())
                 }
+                let busy = executions.reduce(0) { $0 + $1.seconds }
                 let ratio = run.seconds / busy
                 log("feed \(repetition)/\(repetitions) \(client.rawValue): makespan \(Spread.format(run.seconds, 3)) s, "
-                    + "server execution \(Spread.format(busy, 3)) s, ratio \(Spread.format(ratio, 3))")
+                    + "server execution \(Spread.format(busy, 3)) s, ratio \(Spread.format(ratio, 3)); "
+                    + (Timeline(run: run, servers: [executions])?.summary ?? "no timeline"))
                 if client == .comfyBridge { bridgeRatio.append(ratio); bridgeSeconds.append(run.seconds) } else {
                     baseRatio.append(ratio); baseSeconds.append(run.seconds)
                 }

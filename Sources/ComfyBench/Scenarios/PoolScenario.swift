@@ -16,15 +16,12 @@ struct PoolScenario: Scenario {
         var poolSeconds: [ClientKind: [Double]] = [:]
         for repetition in 1...repetitions {
             for client in [ClientKind.comfyBridge, .baseline] where client == .comfyBridge || workspace.baseline != nil {
-                let one = try await workspace.withEmulators(1, latencyMilliseconds: latencyMilliseconds) { emulators throws(BenchError) in
-                    try await workspace.run(client, shape: shape, servers: emulators)
-                }
-                let many = try await workspace.withEmulators(servers, latencyMilliseconds: latencyMilliseconds) { emulators throws(BenchError) in
-                    try await workspace.run(client, shape: shape, servers: emulators)
-                }
+                let (one, oneTimeline) = try await timed(client, servers: 1, in: workspace)
+                let (many, manyTimeline) = try await timed(client, servers: servers, in: workspace)
                 let speedUp = one.seconds / many.seconds
-                log("pool \(repetition)/\(repetitions) \(client.rawValue): 1 server \(Spread.format(one.seconds, 3)) s, "
-                    + "\(servers) servers \(Spread.format(many.seconds, 3)) s, speed-up \(Spread.format(speedUp, 2))×")
+                log("pool \(repetition)/\(repetitions) \(client.rawValue): 1 server \(Spread.format(one.seconds, 3)) s "
+                    + "(\(oneTimeline?.summary ?? "no timeline")), \(servers) servers \(Spread.format(many.seconds, 3)) s "
+                    + "(\(manyTimeline?.summary ?? "no timeline")), speed-up \(Spread.format(speedUp, 2))×")
                 speedUps[client, default: []].append(speedUp)
                 poolSeconds[client, default: []].append(many.seconds)
             }
@@ -37,5 +34,14 @@ struct PoolScenario: Scenario {
                    comfyBridge: Spread(samples: poolSeconds[.comfyBridge] ?? []), baseline: poolSeconds[.baseline].map(Spread.init),
                    target: .none, digits: 2, note: nil),
         ]
+    }
+
+    private func timed(_ client: ClientKind, servers count: Int, in workspace: Workspace) async throws(BenchError) -> (ClientRun, Timeline?) {
+        try await workspace.withEmulators(count, latencyMilliseconds: latencyMilliseconds) { emulators throws(BenchError) in
+            let run = try await workspace.run(client, shape: shape, servers: emulators)
+            var executions: [[Execution]] = []
+            for emulator in emulators { executions.append(try await emulator.executions()) }
+            return (run, Timeline(run: run, servers: executions))
+        }
     }
 }
