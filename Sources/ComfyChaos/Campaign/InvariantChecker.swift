@@ -70,10 +70,12 @@ public struct InvariantChecker: Sendable {
         let entries = manifest["panels"]?.arrayValue ?? []
         var listed: Set<String> = []
         var notes: [String: [String]] = [:]
+        var attempts: [String: Int] = [:]
         for entry in entries {
             guard let id = entry["panel_id"]?.stringValue else { problems.append("manifest entry without panel_id"); continue }
             guard listed.insert(id).inserted else { problems.append("\(id) appears twice in the manifest"); continue }
             notes[id] = entry["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            attempts[id] = entry["attempts"]?.intValue ?? 1
             guard entry["status"]?.stringValue == "completed" else {
                 problems.append("\(id) is \(entry["status"]?.stringValue ?? "?") at the end: \(entry["error"]?["message"]?.stringValue ?? "no error")")
                 continue
@@ -101,13 +103,17 @@ public struct InvariantChecker: Sendable {
 
         let executions = Self.serverImages(in: serverOutputs)
         for id in project.panelIDs {
-            let extra = max(0, (executions[id] ?? 0) - project.batchSize)
-            let losses = notes[id, default: []].filter { $0.contains("lost") }.count
-            let explained = min(extra, losses * project.batchSize)
+            // Each attempt is a new prompt that renders each image at most once; images beyond one per
+            // image are explained only when the manifest says a server lost a prompt, and never beyond
+            // what the recorded attempts can have rendered.
+            let images = executions[id] ?? 0
+            let extra = max(0, images - project.batchSize)
+            let lostNoted = notes[id, default: []].contains { $0.contains("lost") }
+            let explained = lostNoted ? min(extra, max(0, attempts[id, default: 1] * project.batchSize - project.batchSize)) : 0
             tally.reexecutedAfterLoss += explained
             if extra > explained {
                 tally.duplicates += extra - explained
-                problems.append("\(id) was executed \(executions[id] ?? 0) times for \(project.batchSize) image(s); the manifest explains \(explained) repeat(s)")
+                problems.append("\(id) was executed \(images) times for \(project.batchSize) image(s) in \(attempts[id, default: 1]) attempt(s); the manifest explains \(explained) repeat(s)")
             }
         }
         return (problems, tally)
