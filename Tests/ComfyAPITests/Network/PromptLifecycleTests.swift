@@ -165,8 +165,10 @@ struct PromptLifecycleTests {
 
     @Test("a prompt waiting behind a long one is not considered stalled")
     func queuedIsNotStalled() async throws {
-        try await EmulatorHarness.run(client: { $0.stallTimeout = .milliseconds(500) }) { _, client in
-            let long = try await client.run(EmulatorHarness.probe(steps: 12, stepMS: 100))
+        // The waiting prompt sits in the queue for ~3 s with no event of its own, twice the stall
+        // timeout, while the running one reports progress every 100 ms: a wide margin under CI load.
+        try await EmulatorHarness.run(client: { $0.stallTimeout = .milliseconds(1500) }) { _, client in
+            let long = try await client.run(EmulatorHarness.probe(steps: 30, stepMS: 100))
             let waiting = try await client.run(EmulatorHarness.probe(steps: 1, stepMS: 1))
             async let first = EmulatorHarness.collect(long)
             let second = await EmulatorHarness.collect(waiting)
