@@ -44,7 +44,7 @@ final class ChildProcess: Sendable {
         process.environment = env
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-child-\(UUID().uuidString)")
         stderrFile = capture.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
         process.standardInput = FileHandle.nullDevice
 
@@ -66,7 +66,7 @@ final class ChildProcess: Sendable {
             }
         } else {
             let file = capture.appendingPathExtension("out")
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
             stdoutFile = file
             process.standardOutput = try FileHandle(forWritingTo: file)
             lineSink.finish()
