@@ -215,7 +215,8 @@ struct PanelRenderer: Sendable {
         var stored: [StoredFile] = []
         for file in wanted {
             var lastError: OutputError?
-            for attempt in 0..<3 {
+            // Five tries over about 3 s: a burst of 5xx from the server must not fail a panel it already rendered.
+            for attempt in 0..<5 {
                 do {
                     let record = try await context.store.store(file, panelID: prompt.panelID, version: version, from: lease.client, avoiding: taken)
                     stored.append(record)
