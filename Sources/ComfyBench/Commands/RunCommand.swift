@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON on stdout (the table goes to stderr).")
     var json = false
 
-    @Option(help: "Repetitions of every scenario (default: 3 each; see BENCHMARKS.md).")
+    @Option(help: "Repetitions of every scenario (default: 3 for feed, pool and throughput, 2 for memory; see BENCHMARKS.md).")
     var repetitions: Int?
 
     @Option(help: "The baseline client script (default: benchmarks/baseline/sequential_client.py).")
@@ -57,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-bench-\(getpid())", isDirectory: true)
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let workspace = Workspace(root: root, baseline: python, clientTimeout: .seconds(150))
+        let workspace = Workspace(root: root, baseline: python, clientTimeout: .seconds(120))
 
         var scenarios: [any Scenario] = []
         if scenario == .feed || scenario == .all {

@@ -15,8 +15,8 @@ struct ScenarioSettings: Sendable {
     var poolRepetitions = 3
     /// Repetitions of `throughput` (default 3).
     var throughputRepetitions = 3
-    /// Repetitions of `memory` for ComfyBridge (default 3); the baseline runs the 1,000-panel case once per repetition too.
-    var memoryRepetitions = 3
+    /// Repetitions of `memory` (default 2: peak RSS varies little, and each repetition downloads 2.2 GB per client).
+    var memoryRepetitions = 2
     /// Added latency of `feed` and `pool` in milliseconds (default 25).
     var latencyMilliseconds = 25
     /// Added latency of `throughput` in milliseconds (default 0: the scenario measures client overhead).

@@ -35,7 +35,9 @@ struct Workspace: Sendable {
 
     /// Writes a project of `shape` into a fresh folder, runs `client` against `servers`, and deletes
     /// the project (and its downloads) afterwards.
-    func run(_ client: ClientKind, shape: BenchProject.Shape, servers: [EmulatorProcess]) async throws(BenchError) -> ClientRun {
+    /// `timeout` replaces the workspace's client timeout for this run.
+    func run(_ client: ClientKind, shape: BenchProject.Shape, servers: [EmulatorProcess],
+             timeout: Duration? = nil) async throws(BenchError) -> ClientRun {
         let folder = root.appendingPathComponent("client-" + Self.uniqueName(), isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let project = try BenchProject.write(shape, to: folder.appendingPathComponent("project", isDirectory: true))
@@ -52,7 +54,7 @@ struct Workspace: Sendable {
                                                              "--out", folder.appendingPathComponent("baseline-out").path]
                 + urls.flatMap { ["--server", $0] }, stdout: stdout, stderr: stderr)
         }
-        let end = try await child.wait(timeout: clientTimeout)
+        let end = try await child.wait(timeout: timeout ?? clientTimeout)
         let out = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
         guard end.status == 0 else {
             let log = ((try? String(contentsOf: stderr, encoding: .utf8)) ?? "") + out
