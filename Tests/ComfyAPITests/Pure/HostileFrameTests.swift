@@ -17,6 +17,12 @@ struct HostileFrameTests {
         guard case .unknown = event else { Issue.record("decoded \(text.prefix(40)) as \(event)"); return }
     }
 
+    @Test("a negative queue length is not passed on")
+    func negativeQueue() {
+        #expect(ServerEventDecoder.decode(text: #"{"type":"status","data":{"status":{"exec_info":{"queue_remaining":-5}}}}"#)
+                == .status(queueRemaining: nil, sid: nil))
+    }
+
     @Test("a new message type is kept as unknown with its payload")
     func newType() {
         let event = ServerEventDecoder.decode(text: #"{"type":"logs","data":{"entries":[{"t":"1","m":"hi"}],"size":null}}"#)
