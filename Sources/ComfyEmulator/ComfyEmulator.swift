@@ -77,12 +77,15 @@ public actor ComfyEmulator {
     private func listen(core: EmulatorCore, port: Int) async throws {
         let maxFrame = configuration.maxWebSocketFrameBytes
         let latency = configuration.latency
-        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        let wsRouter = Router(context: SocketRequestContext.self)
         for path in ["ws", "api/ws"] {
-            wsRouter.ws(RouterPath(path)) { inbound, outbound, context in
-                await WebSocketSession.run(inbound: inbound, outbound: outbound, query: context.request.uri.query ?? "",
-                                           core: core, maxFrame: maxFrame, latency: latency)
-            }
+            wsRouter.ws(RouterPath(path), shouldUpgrade: { request, context in
+                await WebSocketSession.register(query: request.uri.query ?? "", core: core, slot: context.slot)
+                return .upgrade([:])
+            }, onUpgrade: { inbound, outbound, context in
+                await WebSocketSession.run(inbound: inbound, outbound: outbound, slot: context.requestContext.slot,
+                                           query: context.request.uri.query ?? "", core: core, maxFrame: maxFrame, latency: latency)
+            })
         }
         let wsConfig = WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .disabled, closeTimeout: .seconds(2))
         let tlsConfig = try configuration.tls.map(Self.tlsConfiguration)
@@ -101,10 +104,8 @@ public actor ComfyEmulator {
         )
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         serviceGroup = group
-        let host = configuration.host
         serverTask = Task {
             do { try await group.run() } catch { readyContinuation.finish() }
-            _ = host
         }
         var iterator = ready.makeAsyncIterator()
         guard let bound = await iterator.next(), bound > 0 else {

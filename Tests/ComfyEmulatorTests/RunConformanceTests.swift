@@ -12,6 +12,15 @@ struct RunConformanceTests {
         let transcript = try Transcript(name)
         var runs: [[TestFrame]] = []
         var ids: [String] = []
+        // The real server's last /history/{id} reply for each prompt, in submission order.
+        var expectedHistory: [JSONValue] = []
+        var seen: [String] = []
+        for event in transcript.http {
+            guard let path = event["request"]?["path"]?.stringValue, path.hasPrefix("/history/"),
+                  let reply = event["response"]?["json"]?.objectValue, let entry = reply.values.first else { continue }
+            let id = String(path.dropFirst("/history/".count))
+            if let i = seen.firstIndex(of: id) { expectedHistory[i] = entry } else { seen.append(id); expectedHistory.append(entry) }
+        }
         try await Emulators.with(configuration) { emulator, http in
             let socket = await TestSocket(port: await emulator.port, clientID: "replay")
             #expect(await socket.next().data?["sid"] == "replay")
@@ -22,7 +31,11 @@ struct RunConformanceTests {
                 ids.append(id)
                 runs.append(await socket.collectRun(id))
                 let history = try await http.get("/history/\(id)")
-                #expect(history.json?[id] != nil)
+                let entry = try #require(history.json?[id])
+                if expectedHistory.indices.contains(ids.count - 1) {
+                    #expect(Shape.keyless(entry) == Shape.keyless(expectedHistory[ids.count - 1]), "history of run \(ids.count)")
+                    #expect(entry["status"]?["messages"]?.arrayValue?.map { $0[0] } == expectedHistory[ids.count - 1]["status"]?["messages"]?.arrayValue?.map { $0[0] })
+                }
             }
             await socket.close()
         }

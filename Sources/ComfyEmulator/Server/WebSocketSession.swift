@@ -51,11 +51,22 @@ extension EmulatorCore {
 /// Runs one `/ws` connection: a reader for the client's frames and a writer that drains the socket's
 /// outbound stream (applying simulated latency), until either side closes.
 enum WebSocketSession {
-    static func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, query: String,
-                    core: EmulatorCore, maxFrame: Int, latency: Duration) async {
+    /// Registers the socket for `query`'s `clientId` (called before the upgrade is answered).
+    static func register(query: String, core: EmulatorCore, slot: SocketSlot) async {
         let clientID = RequestInfo.parseQuery(query)["clientId"]
         let (stream, continuation) = AsyncStream.makeStream(of: OutboundFrame.self)
         let id = await core.openSocket(clientID: clientID, continuation: continuation)
+        await slot.set(id: id, stream: stream)
+    }
+
+    static func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, slot: SocketSlot, query: String,
+                    core: EmulatorCore, maxFrame: Int, latency: Duration) async {
+        var opened = await slot.take()
+        if opened == nil {
+            await register(query: query, core: core, slot: slot)
+            opened = await slot.take()
+        }
+        guard let (id, stream) = opened else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
