@@ -17,7 +17,9 @@ struct ChildProcess: Sendable {
         var status: Int32
         /// User plus system CPU seconds of the child.
         var cpuSeconds: Double
-        /// Peak resident set size of the child in KiB (Linux `ru_maxrss`).
+        /// Peak resident set size of the child in KiB: the largest `VmHWM` read from `/proc/PID/status`
+        /// while it ran. Not `ru_maxrss`: after `posix_spawn` (vfork) and exec, Linux starts the child's
+        /// `ru_maxrss` at the spawning process's own peak, so every child would report at least the harness's RSS.
         var maxRSSKiB: Int
         /// Wall-clock seconds from spawn to reaping, start-up and shutdown included.
         var wallSeconds: Double
@@ -54,7 +56,9 @@ struct ChildProcess: Sendable {
         let deadline = started + timeout
         var status: Int32 = 0
         var usage = rusage()
+        var peakKiB = 0
         while true {
+            peakKiB = max(peakKiB, Self.highWaterMarkKiB(pid))
             let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             if reaped == -1 && errno != EINTR {
@@ -65,14 +69,22 @@ struct ChildProcess: Sendable {
                 _ = wait4(pid, &status, 0, &usage)
                 throw .timedOut(program: executable, after: timeout)
             }
-            try? await Task.sleep(for: .milliseconds(4))
+            try? await Task.sleep(for: .milliseconds(2))
         }
         let wall = ContinuousClock.now - started
         let signal = status & 0x7F
         let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        return Termination(status: code, cpuSeconds: cpu, maxRSSKiB: Int(usage.ru_maxrss), wallSeconds: wall.seconds)
+        return Termination(status: code, cpuSeconds: cpu, maxRSSKiB: peakKiB > 0 ? peakKiB : Int(usage.ru_maxrss),
+                           wallSeconds: wall.seconds)
+    }
+
+    /// `VmHWM` (peak resident memory of the process's own address space) in KiB, or 0 when unreadable.
+    private static func highWaterMarkKiB(_ pid: pid_t) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
     }
 
     /// Sends SIGTERM and reaps the child (SIGKILL after two seconds if it does not go).
