@@ -156,7 +156,20 @@ public actor ComfyEmulator {
         await core.close()
         await serviceGroup?.triggerGracefulShutdown()
         await workerTask?.value
-        await serverTask?.value
+        // A client reconnecting while the listener shuts down can keep a connection open; never let
+        // that hang the caller: wait a bounded time for the graceful shutdown, then cancel the server.
+        // (`Task.value` cannot be cancelled, so the race is run through a stream, not a task group.)
+        if let serverTask {
+            let (outcome, signal) = AsyncStream<Bool>.makeStream()
+            let waiter = Task { await serverTask.value; signal.yield(true) }
+            let timer = Task { try? await Task.sleep(for: .seconds(5)); signal.yield(false) }
+            var iterator = outcome.makeAsyncIterator()
+            let finished = await iterator.next() ?? false
+            timer.cancel()
+            signal.finish()
+            if !finished { serverTask.cancel() }
+            _ = waiter
+        }
         workerTask = nil
         serverTask = nil
         serviceGroup = nil

@@ -63,7 +63,7 @@ struct DecoderFuzzTests {
         for kind in MessageMutator.Kind.allCases {
             #expect(report.byKind[kind.rawValue, default: 0] > 0, "mutation \(kind) never applied")
         }
-        #expect(report.slowest < .seconds(2))
+        #expect(report.slowest < .seconds(20))
     }
 
     @Test func theSameSeedReplaysTheSameCases() throws {

@@ -158,7 +158,7 @@ struct PromptLifecycleTests {
             let error = await EmulatorHarness.collect(run).outcome.error
             guard case .stalled(let id, _)? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(id == run.promptID)
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(20))
             try await client.interrupt()
         }
     }
