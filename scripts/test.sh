@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
-swift test --skip-build
+# A bounded run: a hung test must fail CI in minutes, not hold it for an hour and a half.
+timeout --kill-after=20 900 swift test --skip-build
