@@ -40,7 +40,9 @@ struct ExitCodeTests {
     }
 
     @Test func unreachablePortIsThree() async throws {
-        let url = try await Fixtures.closedPortURL()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let url = refusing.url.absoluteString
         let project = try Fixtures.demoProjectCopy()
         let result = try await ChildProcess.run(["render", project.path, "--server", url, "--json"], in: project)
         #expect(result.status == 3, "stderr: \(result.stderr)")

@@ -64,7 +64,9 @@ struct ServerCommandTests {
     @Test func statusWithOneServerDownStillReportsTheOther() async throws {
         let emulator = try await Fixtures.emulator()
         let up = await emulator.baseURL.absoluteString
-        let down = try await Fixtures.closedPortURL()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let down = refusing.url.absoluteString
         let result = try await ChildProcess.run(["status", "--server", up, "--server", down, "--json"], in: try Fixtures.temporaryFolder())
         await emulator.stop()
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -89,7 +91,9 @@ struct ServerCommandTests {
     }
 
     @Test func tokenIsSentButNeverPrinted() async throws {
-        let url = try await Fixtures.closedPortURL()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let url = refusing.url.absoluteString
         let result = try await ChildProcess.run(["status", "--server", url, "--verbose"], in: try Fixtures.temporaryFolder(),
                                                 environment: ["COMFYUI_TOKEN": "s3cret-token-value"])
         #expect(result.status == 3)

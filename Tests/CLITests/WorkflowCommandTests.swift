@@ -70,7 +70,9 @@ struct WorkflowCommandTests {
     }
 
     @Test func verboseListsEveryServerReasonBeyondTheOneLine() async throws {
-        let url = try await Fixtures.closedPortURL()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let url = refusing.url.absoluteString
         let project = try Fixtures.demoProjectCopy()
         let quiet = try await ChildProcess.run(["render", project.path, "--server", url, "--json"], in: project)
         let verbose = try await ChildProcess.run(["render", project.path, "--server", url, "--json", "--verbose"], in: project)

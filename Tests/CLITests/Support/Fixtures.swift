@@ -34,14 +34,6 @@ enum Fixtures {
         return emulator
     }
 
-    /// A loopback URL nothing listens on: an emulator's port, after it stopped.
-    static func closedPortURL() async throws -> String {
-        let emulator = try await emulator()
-        let url = await emulator.baseURL.absoluteString
-        await emulator.stop()
-        return url
-    }
-
     /// Parses every line as a JSON object; records an issue naming a line that is not one.
     static func jsonObjects(_ lines: [String]) -> [JSONValue] {
         lines.compactMap { line in

@@ -1,4 +1,5 @@
 @testable import ComfyAPI
+import ComfyEmulator
 import ComfyWorkflow
 import Foundation
 import Testing
@@ -144,9 +145,10 @@ struct HostileReplyTests {
 
     @Test("nothing listening is reported as unreachable, fast")
     func unreachable() async throws {
-        let port = try await TestSupport.closedPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
         let start = ContinuousClock.now
-        try await TestSupport.withClient(TestSupport.configuration(URL(string: "http://127.0.0.1:\(port)")!, attempts: 1)) { client in
+        try await TestSupport.withClient(TestSupport.configuration(refusing.url, attempts: 1)) { client in
             await expectError({ if case .transport(_, .unreachable) = $0 { return true }; return false }) { _ = try await client.queue() }
             await expectError({ if case .transport = $0 { return true }; return false }) { try await client.connect() }
         }
