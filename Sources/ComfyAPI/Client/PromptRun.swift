@@ -15,6 +15,8 @@ public enum PromptEvent: Sendable, Hashable {
 /// reconciles through `/queue` and `/history`, finishing from history if the prompt completed meanwhile, or
 /// throwing `ComfyError.promptLost` if the server forgot it. Execution errors throw `.execution` or
 /// `.outOfMemory`, interrupts `.interrupted`, and a running prompt silent for the stall timeout `.stalled`.
+/// Cancelling the iterating task ends the wait at once with `.cancelled` (the prompt keeps running on the
+/// server; interrupt it if it is no longer wanted).
 public struct PromptRun: AsyncSequence, Sendable {
     /// The stream's element.
     public typealias Element = PromptEvent
@@ -104,8 +106,10 @@ public struct PromptRun: AsyncSequence, Sendable {
                     }
                 }
             }
-            finished = true
-            throw ComfyError.shutDown
+            // The stream ends without a result only when the client shut down or this task was cancelled.
+            let cancelled = Task.isCancelled
+            await end()
+            throw cancelled ? ComfyError.cancelled : ComfyError.shutDown
         }
 
         /// Runs a server query; on failure ends the stream with that error.

@@ -28,6 +28,8 @@ public enum ComfyError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidArgument(String)
     /// The client was shut down; no further calls are possible.
     case shutDown
+    /// The calling task was cancelled while it waited (for the WebSocket, or for a prompt's next event).
+    case cancelled
 
     /// One line a person can act on.
     public var description: String {
@@ -60,6 +62,8 @@ public enum ComfyError: Error, Sendable, Hashable, CustomStringConvertible {
             return "invalid argument: \(reason)"
         case .shutDown:
             return "the ComfyClient has been shut down"
+        case .cancelled:
+            return "cancelled while waiting for the ComfyUI server"
         }
     }
 

@@ -18,9 +18,29 @@ actor EventSocket {
         var connectTimeout: Duration
         var reconnect: RetryPolicy
         var tls: TLSConfiguration?
+        /// How long a closing connection may take (close handshake) before its socket is closed under it.
+        var closeGrace: Duration = .seconds(3)
+        /// How long an abandoned attempt may keep running before its event loop is shut down under it.
+        var abandonLimit: Duration = .seconds(30)
     }
 
     private struct ConnectTimedOut: Error {}
+
+    /// Why the reconnect loop stops waiting on a connection attempt.
+    private enum AttemptEnd: Sendable {
+        /// The WebSocket client returned: the connection ended (nil: closed cleanly) or never opened.
+        case ended((any Error)?)
+        /// The connect timeout (or, while closing, the close grace) elapsed.
+        case timerFired
+        /// `stop()` was called.
+        case stopped
+    }
+
+    /// The connection attempt in progress: its id and the channel through which it is told to end.
+    private struct Attempt {
+        let id: UInt64
+        let signal: AsyncStream<AttemptEnd>.Continuation
+    }
 
     private let settings: Settings
     private let router: EventRouter
@@ -29,11 +49,10 @@ actor EventSocket {
     private var connected = false
     private var stopped = false
     private var connections = 0
-    private var waiters: [CheckedContinuation<Void, any Error>] = []
-    /// The event loop of the current connection attempt; shutting it down closes the connection even while the
-    /// upgrade is still pending (WSClient cannot be cancelled then).
-    private var attemptLoop: MultiThreadedEventLoopGroup?
-    private var attemptTimedOut = false
+    private var attempt: Attempt?
+    private var attemptCount: UInt64 = 0
+    private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+    private var waiterCount: UInt64 = 0
 
     init(settings: Settings, router: EventRouter, logger: Logger) {
         self.settings = settings
@@ -48,15 +67,24 @@ actor EventSocket {
     var connectionCount: Int { connections }
 
     /// Opens the socket if needed and waits until it is connected; throws the failure of the next attempt otherwise.
+    ///
+    /// Throws `ComfyError.cancelled` at once when the calling task is cancelled while it waits.
     func connect() async throws(ComfyError) {
         if stopped { throw ComfyError.shutDown }
         if connected { return }
+        if Task.isCancelled { throw ComfyError.cancelled }
         if loop == nil {
             loop = Task { await self.run() }
         }
+        waiterCount += 1
+        let id = waiterCount
         do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                waiters.append(continuation)
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    waiters[id] = continuation
+                }
+            } onCancel: {
+                Task { await self.cancelWaiter(id) }
             }
         } catch let error as ComfyError {
             throw error
@@ -65,16 +93,36 @@ actor EventSocket {
         }
     }
 
-    /// Closes the socket and stops reconnecting; returns once the connection has fully ended.
+    /// Closes the socket and stops reconnecting; returns once the reconnect loop has ended.
+    ///
+    /// Bounded: a connection that does not finish its close handshake within the close grace is closed under it.
     func stop() async {
         stopped = true
+        attempt?.signal.yield(.stopped)
         let task = loop
         task?.cancel()
-        if !connected, let attemptLoop { try? await attemptLoop.shutdownGracefully() }
         await task?.value
         loop = nil
         connected = false
         resumeWaiters(with: .failure(ComfyError.shutDown))
+    }
+
+    /// Waits until `task` ends or `limit` passes, whichever comes first; true when it ended.
+    /// (`Task.value` cannot be cancelled, so the race runs through a stream rather than a task group.)
+    private static func ends(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        let (outcome, signal) = AsyncStream.makeStream(of: Bool.self)
+        let watcher = Task { await task.value; signal.yield(true) }
+        let timer = Task { try? await Task.sleep(for: limit); signal.yield(false) }
+        var iterator = outcome.makeAsyncIterator()
+        let ended = await iterator.next() ?? false
+        timer.cancel()
+        signal.finish()
+        _ = watcher
+        return ended
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        waiters.removeValue(forKey: id)?.resume(throwing: ComfyError.cancelled)
     }
 
     private func run() async {
@@ -107,10 +155,18 @@ actor EventSocket {
             }
             try? await Task.sleep(for: settings.reconnect.delay(afterAttempt: max(1, failures)))
         }
+        connected = false
+        resumeWaiters(with: .failure(ComfyError.shutDown))
     }
 
     /// Runs one connection to its end; returns the error that ended it, nil for a clean close.
+    ///
+    /// The WebSocket client runs in a task of its own on an event loop of its own, and this loop never waits
+    /// on that task without a bound: a connect that hangs (a silent server), or a connection that does not
+    /// close when told to, is abandoned by shutting its event loop down, which closes its socket. (Awaiting
+    /// the client after its loop is gone could wait forever: a future bound to a dead loop never completes.)
     private func connectOnce() async -> (any Error)? {
+        if stopped || Task.isCancelled { return nil }
         var fields = HTTPFields()
         for header in settings.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
@@ -126,71 +182,101 @@ actor EventSocket {
         let logger = self.logger
         let router = self.router
         let maxFrame = settings.maxFrameBytes
-        let timeout = settings.connectTimeout
         let eventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        attemptLoop = eventLoop
-        attemptTimedOut = false
-        defer { attemptLoop = nil }
-        let outcome = await run(url: url, configuration: configuration, tls: tls, eventLoop: eventLoop, logger: logger,
-                                router: router, maxFrame: maxFrame, timeout: timeout)
-        try? await eventLoop.shutdownGracefully()
-        return attemptTimedOut ? ConnectTimedOut() : outcome
-    }
-
-    private func abandonAttempt(_ eventLoop: MultiThreadedEventLoopGroup) async -> Bool {
-        guard !connected else { return false }
-        attemptTimedOut = true
-        try? await eventLoop.shutdownGracefully()
-        return true
-    }
-
-    private func run(url: String, configuration: WebSocketClientConfiguration, tls: TLSConfiguration?,
-                     eventLoop: MultiThreadedEventLoopGroup, logger: Logger, router: EventRouter, maxFrame: Int,
-                     timeout: Duration) async -> (any Error)? {
-        do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls,
-                                                       eventLoopGroup: eventLoop, logger: logger) { inbound, outbound, _ in
-                        try await outbound.write(.text(#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#))
-                        await self.didConnect()
-                        for try await message in inbound.messages(maxSize: maxFrame) {
-                            let event: ServerEvent
-                            switch message {
-                            case .text(let text): event = ServerEventDecoder.decode(text: text.utf8)
-                            case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
-                            }
-                            await router.route(event)
+        attemptCount += 1
+        let id = attemptCount
+        let (ends, signal) = AsyncStream.makeStream(of: AttemptEnd.self)
+        attempt = Attempt(id: id, signal: signal)
+        let connection = Task {
+            do {
+                try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls,
+                                                   eventLoopGroup: eventLoop, logger: logger) { inbound, outbound, _ in
+                    guard await self.didConnect(attempt: id) else { return }
+                    try await outbound.write(.text(#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#))
+                    for try await message in inbound.messages(maxSize: maxFrame) {
+                        let event: ServerEvent
+                        switch message {
+                        case .text(let text): event = ServerEventDecoder.decode(text: text.utf8)
+                        case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
                         }
+                        await router.route(event)
                     }
-                    return true
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    if await self.abandonAttempt(eventLoop) { throw ConnectTimedOut() }
-                    return false
-                }
-                while let connectionEnded = try await group.next() {
-                    if connectionEnded { group.cancelAll(); return }
-                }
+                signal.yield(.ended(nil))
+            } catch {
+                signal.yield(.ended(error))
             }
-            return nil
-        } catch {
-            return error
         }
+        let timeout = settings.connectTimeout
+        let connectTimer = Task {
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { signal.yield(.timerFired) }
+        }
+        var outcome: (any Error)?
+        var abandoned = false
+        var endings = ends.makeAsyncIterator()
+        waiting: while let end = await endings.next() {
+            switch end {
+            case .ended(let error):
+                outcome = error
+                break waiting
+            case .timerFired:
+                if connected { continue waiting }
+                outcome = ConnectTimedOut()
+                abandoned = true
+                break waiting
+            case .stopped:
+                abandoned = true
+                break waiting
+            }
+        }
+        connectTimer.cancel()
+        attempt = nil
+        connection.cancel()
+        if abandoned && connected {
+            // An open connection, asked to end, sends its close frame: give it the close grace to do so. An
+            // attempt still connecting has nothing to say; shutting its loop down below closes its socket.
+            let grace = settings.closeGrace
+            let graceTimer = Task {
+                try? await Task.sleep(for: grace)
+                if !Task.isCancelled { signal.yield(.timerFired) }
+            }
+            closing: while let end = await endings.next() {
+                if case .stopped = end { continue closing }
+                if case .timerFired = end { logger.debug("WebSocket to \(settings.server) did not close in time; closing its socket") }
+                break closing
+            }
+            graceTimer.cancel()
+        }
+        signal.finish()
+        // The attempt's loop is shut down once the WebSocket client has returned (its socket is closed by then),
+        // or after the abandon limit for one that never returns (a server silent on the upgrade): that closes
+        // its socket under it. Shutting a loop down under a live client makes NIO complain on stderr, and the
+        // client's futures on it never complete, so it is the last resort. Not awaited: nothing here depends on it.
+        let limit = settings.abandonLimit
+        Task.detached {
+            if await !Self.ends(connection, within: limit) {
+                logger.debug("abandoning a WebSocket attempt that did not end within \(limit)")
+            }
+            try? await eventLoop.shutdownGracefully()
+        }
+        return outcome
     }
 
-    private func didConnect() async {
+    /// Marks the socket connected; false when the attempt was already abandoned (it must close at once).
+    private func didConnect(attempt id: UInt64) async -> Bool {
+        guard attempt?.id == id, !stopped else { return false }
         connected = true
         connections += 1
         resumeWaiters(with: .success(()))
         if connections > 1 { await router.reconcileAll() }
+        return true
     }
 
     private func resumeWaiters(with result: Result<Void, ComfyError>) {
         let pending = waiters
-        waiters = []
-        for waiter in pending {
+        waiters = [:]
+        for waiter in pending.values {
             switch result {
             case .success: waiter.resume()
             case .failure(let error): waiter.resume(throwing: error)

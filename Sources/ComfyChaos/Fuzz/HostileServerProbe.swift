@@ -92,6 +92,7 @@ public struct HostileServerProbe: Sendable {
         case .invalidConfiguration: "invalid_configuration"
         case .invalidArgument: "invalid_argument"
         case .shutDown: "shut_down"
+        case .cancelled: "cancelled"
         }
     }
 

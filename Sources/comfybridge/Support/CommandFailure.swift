@@ -81,6 +81,8 @@ enum ErrorReport {
             return .badInput(error.description, details: failure.nodeErrors.map { "  \($0)" })
         case .invalidConfiguration, .invalidArgument:
             return .badInput(error.description)
+        case .cancelled:
+            return CommandFailure(status: .interrupted, message: "interrupted")
         case .execution(let failure), .outOfMemory(let failure):
             return CommandFailure(status: .failed, message: error.description,
                                   details: ["  \(failure.exceptionType): \(failure.exceptionMessage)"] + failure.traceback.map { "  \($0)" })

@@ -22,7 +22,6 @@ struct ReconnectTests {
     }
 
     @Test("a socket dropped at any point of a prompt still delivers the result exactly once",
-          .disabled("hangs intermittently (about 1 full-suite run in 3): a run whose socket dropped late never ends; open bug, see the closing note"),
           arguments: [3, 5, 7, 9, 11, 13, 15, 18, 22])
     func dropAtEveryPoint(afterMessages: Int) async throws {
         try await EmulatorHarness.run { emulator, client in
@@ -82,8 +81,7 @@ struct ReconnectTests {
         }
     }
 
-    @Test("a server that goes away for good fails the awaited prompt with a transport error, promptly",
-          .disabled("hangs intermittently on a loaded 2-core CI machine (the awaited run never ends after the emulator stops); open bug, see the closing note"))
+    @Test("a server that goes away for good fails the awaited prompt with a transport error, promptly")
     func serverGone() async throws {
         try await EmulatorHarness.run { emulator, client in
             let run = try await client.run(EmulatorHarness.probe(steps: 200, stepMS: 20))

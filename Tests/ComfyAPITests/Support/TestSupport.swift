@@ -4,7 +4,15 @@ import Logging
 
 /// Shared settings for network tests: fast retries, short timeouts, quiet logs.
 enum TestSupport {
-    static let logger = Logger(label: "ComfyAPITests") { _ in SwiftLogNoOpLogHandler() }
+    /// Quiet unless `COMFYAPI_TEST_LOG` is set, then every client log line goes to stderr (for chasing a hang).
+    static let logger: Logger = {
+        guard ProcessInfo.processInfo.environment["COMFYAPI_TEST_LOG"] != nil else {
+            return Logger(label: "ComfyAPITests") { _ in SwiftLogNoOpLogHandler() }
+        }
+        var logger = Logger(label: "ComfyAPITests") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .trace
+        return logger
+    }()
 
     static func configuration(_ baseURL: URL, clientID: String = UUID().uuidString.lowercased(),
                               authentication: Authentication = .none, stall: Duration = .seconds(30),
@@ -33,13 +41,5 @@ enum TestSupport {
             await client.shutdown()
             throw error
         }
-    }
-
-    /// A port on 127.0.0.1 with nothing listening (bound then released).
-    static func closedPort() async throws -> Int {
-        let server = try await HostileServer.start { _ in .hangUp }
-        let port = server.port
-        await server.stop()
-        return port
     }
 }
