@@ -63,6 +63,8 @@ public struct PromptRun: AsyncSequence, Sendable {
         let token: UInt64
         let client: ComfyClient
         var finished = false
+        /// The previous stall check found the prompt running (and silent).
+        var seenRunning = false
 
         /// The next event; nil after `.completed` or a thrown error.
         public mutating func next() async throws(ComfyError) -> PromptEvent? {
@@ -96,7 +98,15 @@ public struct PromptRun: AsyncSequence, Sendable {
                     switch standing {
                     case .queued(let running):
                         if reason == .stallCheck && running {
-                            try await fail(.stalled(promptID: promptID, seconds: client.configuration.stallTimeout.seconds))
+                            // Stalled only when it was already running at the previous silent check: the silence
+                            // before may have been spent waiting in the queue, and its first events may still be
+                            // in flight when /queue already lists it as running.
+                            if seenRunning {
+                                try await fail(.stalled(promptID: promptID, seconds: client.configuration.stallTimeout.seconds))
+                            }
+                            seenRunning = true
+                        } else if !running {
+                            seenRunning = false
                         }
                         await client.router.touch(promptID)
                     case .finished(let entry):

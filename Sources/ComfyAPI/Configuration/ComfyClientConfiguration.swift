@@ -20,7 +20,8 @@ extension ComfyClient {
         public var readTimeout: Duration
         /// A prompt that is running but sends no event for this long fails with `ComfyError.stalled` (default 300 s).
         ///
-        /// A prompt still waiting in the server's queue is never considered stalled.
+        /// A prompt still waiting in the server's queue is never considered stalled: the check must find it running
+        /// at two silent checks in a row, so a stall is reported between one and two timeouts after its last event.
         public var stallTimeout: Duration
         /// How often a WebSocket ping is sent; a socket that does not answer is closed and reconnected (default 15 s).
         public var pingInterval: Duration
