@@ -52,3 +52,39 @@ struct MemoryPolicyTests {
         #expect(rules.note == "low-VRAM policy (8.0 GiB < 12 GiB): batch size 1, sampler euler, at most 20 steps")
     }
 }
+
+@Suite("The manifest follows the ledger at a bounded rate, never holding a panel up")
+struct RunRecorderRateTests {
+    static func recorder(interval: Duration) async throws -> (RunRecorder, URL) {
+        let project = try Project.load(from: TestSupport.demoCopy())
+        let ledger = try Ledger(outputsDirectory: project.outputsDirectory)
+        _ = try await ledger.beginRun(projectID: project.id, fresh: true)
+        let recorder = RunRecorder(ledger: ledger, project: project, runID: "run", servers: [], minimumInterval: interval)
+        return (recorder, project.outputsDirectory.appendingPathComponent(Manifest.fileName))
+    }
+
+    @Test("a burst of changes right after a write is written once, later, not once per change")
+    func burstIsCoalesced() async throws {
+        let (recorder, manifest) = try await Self.recorder(interval: .seconds(600))
+        try await recorder.write()
+        #expect(FileManager.default.fileExists(atPath: manifest.path))
+        #expect(await recorder.writeCount == 1)
+        for _ in 0..<1_000 { await recorder.noteChange() }
+        #expect(await recorder.writeCount == 1, "changes within the interval wait for the next write")
+        try await recorder.write()
+        #expect(await recorder.writeCount == 2, "an explicit write covers them all")
+        await recorder.idle()
+        #expect(await recorder.writeCount == 2, "the scheduled write found nothing left to do")
+    }
+
+    @Test("a change with nothing written recently is written in the background")
+    func changeIsWrittenBehind() async throws {
+        let (recorder, manifest) = try await Self.recorder(interval: .zero)
+        await recorder.noteChange()
+        await recorder.idle()
+        #expect(await recorder.writeCount == 1)
+        #expect(await recorder.backgroundFailure == nil)
+        let json = try JSONValue.parse(Data(contentsOf: manifest))
+        #expect(json["run_id"] == "run")
+    }
+}

@@ -242,7 +242,7 @@ struct PanelRenderer: Sendable {
         }
         try await context.ledger.complete(panelID, finishedAt: now, downloadedAt: now)
         let record = try await context.ledger.panel(panelID)
-        try? await context.recorder.write()
+        await context.recorder.noteChange()
         context.emit(.completed(panelID: panelID, files: record?.files ?? [], notes: record?.notes ?? []))
         return .completed(panelID: panelID)
     }
@@ -251,7 +251,7 @@ struct PanelRenderer: Sendable {
         do { try await context.ledger.fail(panelID, failure: failure) } catch {
             context.logger.error("cannot record failure of \(panelID): \(error)")
         }
-        try? await context.recorder.write()
+        await context.recorder.noteChange()
         context.emit(.failed(panelID: panelID, failure: failure))
         return .failed(panelID: panelID, failure)
     }

@@ -1,10 +1,14 @@
 import Foundation
 
-/// Writes what the ledger holds to `outputs/manifest.json` and `project.json`, one write at a time.
+/// Writes what the ledger holds to `outputs/manifest.json` and `project.json`.
 ///
-/// Requests that arrive while a write runs are coalesced: they wait for one more write that starts
-/// after them, so every caller still returns only once a manifest containing its change is on disk,
-/// but a fast run no longer rewrites the whole manifest once per panel (quadratic in the panel count).
+/// The ledger is the record (committed before each step); the manifest and the project file are views
+/// of it, rebuilt whole. So a finished panel never waits for them: it calls `noteChange()`, and a writer
+/// in the background rewrites both at most once per `minimumInterval`, catching every change made
+/// meanwhile. (Rewriting after every panel made a run quadratic in its panel count: 2,000 tiny panels did
+/// not finish in five minutes.) `write()` writes now and returns once a write that began after the call
+/// is on disk; the renderer calls it before dispatching and after the last panel, so a run always ends
+/// with a manifest listing every panel, and a crash in between loses nothing the next run does not rebuild.
 actor RunRecorder {
     let ledger: Ledger
     let projectDirectory: URL
@@ -14,11 +18,23 @@ actor RunRecorder {
     let servers: [String]
     /// Every panel id of the project: `done` needs each of them completed, not only those rendered so far.
     let projectPanelIDs: [String]
+    /// The least time between two background writes; it grows to ten times the last write's duration, so
+    /// writing never takes more than about a tenth of the run however many panels the manifest lists.
+    let minimumInterval: Duration
     private var backedUp = false
     private var writing = false
     private var waiting: [CheckedContinuation<RenderError?, Never>] = []
+    private var dirty = false
+    private var scheduled: Task<Void, Never>?
+    private var lastWrite: ContinuousClock.Instant?
+    private var lastDuration: Duration = .zero
+    /// The last background write's failure, if it has not been followed by a successful write.
+    private(set) var backgroundFailure: RenderError?
+    /// How many writes have finished (successful or not).
+    private(set) var writeCount = 0
 
-    init(ledger: Ledger, project: Project, runID: String, servers: [String]) {
+    init(ledger: Ledger, project: Project, runID: String, servers: [String], minimumInterval: Duration = .milliseconds(250)) {
+        self.minimumInterval = minimumInterval
         self.ledger = ledger
         self.projectDirectory = project.directory
         self.outputsDirectory = project.outputsDirectory
@@ -26,6 +42,29 @@ actor RunRecorder {
         self.runID = runID
         self.servers = servers
         self.projectPanelIDs = project.panels.map(\.id)
+    }
+
+    /// Notes that the ledger changed; the files follow within `minimumInterval`, without the caller waiting.
+    func noteChange() {
+        dirty = true
+        guard scheduled == nil else { return }
+        let interval = max(minimumInterval, lastDuration * 10)
+        let wait = lastWrite.map { interval - (ContinuousClock.now - $0) } ?? .zero
+        scheduled = Task {
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            await self.writeBehind()
+        }
+    }
+
+    /// Waits until no background write is scheduled or running.
+    func idle() async {
+        while let pending = scheduled { await pending.value; if scheduled == pending { scheduled = nil } }
+    }
+
+    private func writeBehind() async {
+        scheduled = nil
+        guard dirty else { return }
+        do { try await write() } catch { backgroundFailure = error }
     }
 
     /// Rewrites the manifest and the project file from the ledger (each atomically), returning once a
@@ -48,7 +87,20 @@ actor RunRecorder {
     }
 
     private func writeCatching() async -> RenderError? {
-        do { try await writeOnce() } catch { return error }
+        dirty = false
+        // This write covers every change so far: a scheduled background write has nothing left to do.
+        scheduled?.cancel()
+        scheduled = nil
+        defer { writeCount += 1 }
+        let started = ContinuousClock.now
+        do { try await writeOnce() } catch {
+            dirty = true
+            return error
+        }
+        let finished = ContinuousClock.now
+        lastWrite = finished
+        lastDuration = finished - started
+        backgroundFailure = nil
         return nil
     }
 

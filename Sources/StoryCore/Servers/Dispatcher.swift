@@ -141,7 +141,7 @@ struct Dispatcher: Sendable {
         do { try await context.ledger.fail(panelID, failure: failure) } catch {
             context.logger.error("cannot record failure of \(panelID): \(error)")
         }
-        try? await context.recorder.write()
+        await context.recorder.noteChange()
         context.emit(.failed(panelID: panelID, failure: failure))
     }
 }
