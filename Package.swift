@@ -44,6 +44,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .target(name: "CAllocatorTuning"),
         .target(
             name: "StoryCore",
             dependencies: [
@@ -84,6 +85,7 @@ let package = Package(
         .executableTarget(
             name: "comfybridge",
             dependencies: [
+                "CAllocatorTuning",
                 "ComfyChaos",
                 "StoryCore",
                 "ComfyAPI",
@@ -99,6 +101,7 @@ let package = Package(
         .executableTarget(
             name: "ComfyBench",
             dependencies: [
+                "CAllocatorTuning",
                 "StoryCore",
                 "ComfyAPI",
                 "ComfyWorkflow",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocatorTuning
 import ComfyAPI
 import Foundation
 import StoryCore
@@ -55,7 +56,8 @@ struct ClientCommand: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let line = "{\"panels\": \(summary.total), \"completed\": \(summary.completed), \"failed\": \(summary.failures.count), "
             + "\"seconds\": \(seconds), \"files\": \(files), \"bytes\": \(bytes), "
-            + "\"started_unix_ms\": \(startedUnix), \"finished_unix_ms\": \(finishedUnix)}\n"
+            + "\"started_unix_ms\": \(startedUnix), \"finished_unix_ms\": \(finishedUnix), "
+            + "\"malloc_arena_limit\": \(comfy_allocator_arena_limit())}\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         if !summary.succeeded {
             for (panel, failure) in summary.failures.sorted(by: { $0.key < $1.key }).prefix(5) {
