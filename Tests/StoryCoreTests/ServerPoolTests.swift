@@ -138,4 +138,19 @@ struct ServerPoolTests {
         }
         }
     }
+
+    @Test func aServerWithShortJobsIsGivenMoreInFlight() async throws {
+        try await EmulatorSupport.withClient(URL(string: "http://127.0.0.1:9")!) { a in
+            let pool = ServerPool(servers: [.init(index: 0, url: "a", client: a, isUp: true)], maxInFlight: 2)
+            #expect(await pool.capacity(0) == 2, "nothing measured yet")
+            var leases = [try #require(await pool.acquire()), try #require(await pool.acquire())]
+            #expect(await pool.acquire() == nil)
+            await pool.release(leases.removeLast(), jobSeconds: 0.002)
+            #expect(await pool.capacity(0) == ServerPool.shortJobInFlight)
+            for _ in 1..<ServerPool.shortJobInFlight { leases.append(try #require(await pool.acquire())) }
+            #expect(await pool.acquire() == nil, "capped at \(ServerPool.shortJobInFlight)")
+            for lease in leases { await pool.release(lease, jobSeconds: 2) }
+            #expect(await pool.capacity(0) == 2, "long jobs again: back to maxInFlight")
+        }
+    }
 }

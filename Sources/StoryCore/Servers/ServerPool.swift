@@ -7,8 +7,10 @@ import Foundation
 ///
 /// Routing: a job goes to the server with the shortest expected wait, `(jobs in flight + 1) ×
 /// measured seconds per job`; a server keeps at most `maxInFlight` jobs (one running, the rest
-/// waiting in its queue, so it never idles between panels). A server that fails is marked down
-/// and takes no jobs until a health probe finds it well again.
+/// waiting in its queue, so it never idles between panels), or `shortJobInFlight` once its jobs
+/// prove shorter than `shortJob`: the client's own work between two jobs (result, download,
+/// checksum, ledger: some milliseconds) would otherwise leave such a server idle most of the time.
+/// A server that fails is marked down and takes no jobs until a health probe finds it well again.
 actor ServerPool {
     /// One server as the pool tracks it.
     struct Server: Sendable {
@@ -36,6 +38,10 @@ actor ServerPool {
 
     private(set) var servers: [Server]
     let maxInFlight: Int
+    /// A measured job time below which a server is given `shortJobInFlight` jobs at once.
+    static let shortJob = 0.05
+    /// Jobs in flight on a server whose jobs are shorter than `shortJob` (when above `maxInFlight`).
+    static let shortJobInFlight = 8
     private var allDownSince: ContinuousClock.Instant?
 
     init(servers: [Server], maxInFlight: Int) {
@@ -75,8 +81,21 @@ actor ServerPool {
         func expectedWait(_ i: Int) -> Double { Double(servers[i].inFlight + 1) * (servers[i].secondsPerJob ?? fallback) }
         let ranked = up.sorted { (expectedWait($0), servers[$0].inFlight, $0) < (expectedWait($1), servers[$1].inFlight, $1) }
         guard let best = ranked.first else { return nil }
-        if servers[best].inFlight < maxInFlight { return lease(best) }
+        if servers[best].inFlight < capacity(best) { return lease(best) }
         return nil
+    }
+
+    /// The jobs server `i` may hold at once: `maxInFlight`, or more when its jobs are measured short.
+    func capacity(_ i: Int) -> Int {
+        guard let seconds = servers[i].secondsPerJob, seconds < Self.shortJob else { return maxInFlight }
+        return max(maxInFlight, Self.shortJobInFlight)
+    }
+
+    /// A lease on the server at `url` that takes no capacity (it is not a job in flight): for collecting
+    /// or cancelling a prompt an earlier process left there. Nil when no server of the run has that URL.
+    func borrow(url: String) -> Lease? {
+        guard let i = servers.firstIndex(where: { $0.url == url }) else { return nil }
+        return Lease(index: i, url: servers[i].url, client: servers[i].client, catalog: servers[i].catalog, rules: servers[i].rules)
     }
 
     private func lease(_ i: Int) -> Lease {
