@@ -108,7 +108,8 @@ public struct InvariantChecker: Sendable {
             // what the recorded attempts can have rendered.
             let images = executions[id] ?? 0
             let extra = max(0, images - project.batchSize)
-            let lostNoted = notes[id, default: []].contains { $0.contains("lost") }
+            // "rendered again": a prompt of a killed run that another server may also have rendered.
+            let lostNoted = notes[id, default: []].contains { $0.contains("lost") || $0.contains("rendered again") }
             let explained = lostNoted ? min(extra, max(0, attempts[id, default: 1] * project.batchSize - project.batchSize)) : 0
             tally.reexecutedAfterLoss += explained
             if extra > explained {

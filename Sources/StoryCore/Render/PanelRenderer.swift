@@ -32,6 +32,10 @@ struct PanelRenderer: Sendable {
                     try await context.ledger.addNote(Self.adoptionNote(error), panelID: panelID)
                 }
             }
+            for prompt in item.adopt where prompt.server != lease.url && prompt.state != .completed {
+                var elsewhere = JobTiming()  // another server's time must not skew this one's estimate
+                try await settleElsewhere(prompt, job: job, lease: lease, timing: &elsewhere)
+            }
             return try await renderRemaining(item, on: lease, timing: &timing)
         } catch where Task.isCancelled {
             return .cancelled(panelID: panelID)
@@ -41,6 +45,73 @@ struct PanelRenderer: Sendable {
             return await fail(panelID, Self.failure(for: error))
         } catch {
             return await fail(panelID, RenderFailure(kind: "internal", message: "\(error)"))
+        }
+    }
+
+    /// Settles a prompt an earlier process left on another server than `lease`'s before this panel is
+    /// rendered here, so the panel is never rendered on two servers unannounced: finished there → its
+    /// result is collected from there; still queued → removed; running → interrupted; unknown → lost.
+    /// When that server does not answer, the manifest notes that the panel may have rendered there too.
+    /// A server no longer in the run is reached with a temporary client (without credentials: the run's
+    /// tokens are not sent to a server the user did not name).
+    private func settleElsewhere(_ prompt: PromptRecord, job: RenderJob, lease: ServerPool.Lease, timing: inout JobTiming) async throws {
+        if let other = await context.pool.borrow(url: prompt.server) {
+            return try await settle(prompt, on: other, job: job, lease: lease, timing: &timing)
+        }
+        guard let url = URL(string: prompt.server), url.host != nil,
+              let client = try? ComfyClient(configuration: .init(baseURL: url, connectTimeout: .seconds(5), requestTimeout: .seconds(10)),
+                                            logger: context.logger) else {
+            try await context.ledger.setPromptState(prompt.promptID, .abandoned)
+            try await context.ledger.addNote("prompt \(prompt.promptID) of an earlier run was sent to \(prompt.server), which cannot be reached from this run; rendered again on \(lease.url)",
+                                             panelID: job.panelID)
+            return
+        }
+        let other = ServerPool.Lease(index: -1, url: client.server, client: client, catalog: nil, rules: nil)
+        do {
+            try await settle(prompt, on: other, job: job, lease: lease, timing: &timing)
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    private func settle(_ prompt: PromptRecord, on other: ServerPool.Lease, job: RenderJob, lease: ServerPool.Lease, timing: inout JobTiming) async throws {
+        let ledger = context.ledger
+        let panelID = job.panelID
+        let id = prompt.promptID
+        let client = other.client
+        do {
+            var queue = try await client.queue()
+            if queue.isPending(id) {
+                try await client.deleteFromQueue([id])
+                queue = try await client.queue()  // it may have started in between
+            }
+            if queue.running.contains(where: { $0.promptID == id }) {
+                try await client.interrupt(promptID: id)
+                try await ledger.setPromptState(id, .abandoned)
+                try await ledger.addNote("prompt \(id) of an earlier run was still running on \(prompt.server): interrupted there and rendered again on \(lease.url)", panelID: panelID)
+                return
+            }
+            guard try await client.history(promptID: id) != nil else {
+                // Never ran there (deleted just now, or the server restarted and forgot it).
+                try await ledger.setPromptState(id, .abandoned)
+                return
+            }
+        } catch let error as ComfyError {
+            if Task.isCancelled { throw error }
+            try await ledger.setPromptState(id, .abandoned)
+            try await ledger.addNote("prompt \(id) of an earlier run is on \(prompt.server), which did not answer (\(Self.firstLine(error.description))); rendered again on \(lease.url), so it may have rendered there too", panelID: panelID)
+            return
+        }
+        // It finished there: collect that result rather than render the panel again.
+        do {
+            let run = try await client.awaitPrompt(id: id)
+            try await follow(run, prompt: prompt, job: job, lease: other, timing: &timing)
+        } catch let error as ComfyError {
+            if Task.isCancelled { throw error }
+            try await ledger.setPromptState(id, .abandoned)
+            try await ledger.addNote(Self.adoptionNote(error), panelID: panelID)
         }
     }
 
