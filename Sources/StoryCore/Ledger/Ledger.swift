@@ -55,6 +55,7 @@ public actor Ledger {
             try db.execute(sql: "DELETE FROM prompt")
             try db.execute(sql: "DELETE FROM panel")
             try db.execute(sql: "DELETE FROM panel_version")
+            try db.execute(sql: "DELETE FROM pending_file")
             try db.execute(sql: "DELETE FROM run")
             let runID = UUID().uuidString.lowercased()
             try db.execute(sql: "INSERT INTO run (id, run_id, project_id, created_at) VALUES (1, ?, ?, ?)",
@@ -200,6 +201,7 @@ public actor Ledger {
             for file in files {
                 try db.execute(sql: "INSERT OR REPLACE INTO file (panel_id, path, node_id, bytes, sha256, prompt_id) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID])
+                try db.execute(sql: "DELETE FROM pending_file WHERE path = ?", arguments: [file.path])
             }
             try db.execute(sql: "UPDATE prompt SET state = 'completed' WHERE prompt_id = ?", arguments: [promptID])
         }

@@ -53,6 +53,7 @@ enum LedgerSchema {
                 """)
         }
         registerVersionMigration(&migrator)
+        registerPendingFileMigration(&migrator)
         return migrator
     }
 

@@ -32,6 +32,23 @@ extension OutputStore {
         return removed
     }
 
+    /// Removes the image at `path` (relative to the project) that an interrupted run renamed into place
+    /// without recording it (see `Ledger.takeUnrecordedPendingFiles()`); true when a file was removed.
+    ///
+    /// Only a regular file under `outputs/<panel>/` is removed (never a link, never a path with `..`).
+    @discardableResult
+    public func removeUnrecordedFile(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts.first == "outputs", !parts.contains(".."), !parts.contains("."), !parts.contains("") else { return false }
+        let url = projectDirectory.appendingPathComponent(path)
+        // A folder on the way swapped for a link must not lead the removal out of the project.
+        let root = realPath(projectDirectory) ?? projectDirectory.path
+        guard let parent = realPath(url.deletingLastPathComponent()), parent.hasPrefix(root + "/outputs/") else { return false }
+        var info = stat()
+        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        return unlink(url.path) == 0
+    }
+
     private func removeTemporaries(in folder: URL, relative: String, suffix: String, into removed: inout [String]) {
         for name in Self.entries(of: folder) where name.hasPrefix(".") && name.hasSuffix(suffix) && name.count > suffix.count + 1 {
             let url = folder.appendingPathComponent(name)

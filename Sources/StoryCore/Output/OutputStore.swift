@@ -79,8 +79,12 @@ public struct OutputStore: Sendable {
     ///
     /// The name is the server's file name, checked by `SafeFileName`; when that name is in
     /// `taken` (already used by another file of the panel) a `-2`, `-3` … suffix is added.
+    /// `beforeCommit` receives the file's project-relative path after it is downloaded and checked,
+    /// just before it is renamed into place (the renderer records it in the ledger there); when it
+    /// throws, the file is not put in place.
     public func store(_ file: OutputFile, panelID: String, version: Int = 1, from source: some OutputSource,
-                      avoiding taken: Set<String> = []) async throws(OutputError) -> StoredFile {
+                      avoiding taken: Set<String> = [],
+                      beforeCommit: (String) async throws -> Void = { _ in }) async throws(OutputError) -> StoredFile {
         let safe = try SafeFileName.validated(file.filename, panelID: panelID)
         let name = Self.unique(safe, avoiding: taken)
         let folder = try versionDirectory(panelID, version: version)
@@ -103,13 +107,15 @@ public struct OutputStore: Sendable {
                 throw OutputError.badSize(panelID: panelID, name: name, bytes: size, reason: "larger than the limit of \(maxFileBytes)")
             }
             let digest = try Self.sha256(of: temp)
+            let relativePath = "\(PanelVersion.folder(panelID: panelID, version: version))/\(name)"
             do {
                 try AtomicFile.sync(temp)
+                try await beforeCommit(relativePath)
                 try AtomicFile.commit(temp, to: destination)
             } catch {
                 throw OutputError.io(path: destination.path, reason: "\(error)")
             }
-            return StoredFile(path: "\(PanelVersion.folder(panelID: panelID, version: version))/\(name)", nodeID: file.nodeID, bytes: size, sha256: digest)
+            return StoredFile(path: relativePath, nodeID: file.nodeID, bytes: size, sha256: digest)
         } catch let error as OutputError {
             unlink(temp.path)
             throw error
@@ -201,7 +207,7 @@ public struct OutputStore: Sendable {
         return Int64(info.st_size)
     }
 
-    private func realPath(_ url: URL) -> String? {
+    func realPath(_ url: URL) -> String? {
         guard let resolved = realpath(url.path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

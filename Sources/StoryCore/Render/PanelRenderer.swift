@@ -289,7 +289,10 @@ struct PanelRenderer: Sendable {
             // Five tries over about 3 s: a burst of 5xx from the server must not fail a panel it already rendered.
             for attempt in 0..<5 {
                 do {
-                    let record = try await context.store.store(file, panelID: prompt.panelID, version: version, from: lease.client, avoiding: taken)
+                    let ledger = context.ledger
+                    let record = try await context.store.store(file, panelID: prompt.panelID, version: version, from: lease.client, avoiding: taken) { path in
+                        try await ledger.notePendingFile(path, panelID: prompt.panelID, promptID: prompt.promptID)
+                    }
                     stored.append(record)
                     taken.insert(URL(fileURLWithPath: record.path).lastPathComponent)
                     lastError = nil

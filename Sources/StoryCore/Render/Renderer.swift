@@ -53,6 +53,13 @@ public final class Renderer: Sendable {
         do { ledger = try Ledger(outputsDirectory: project.outputsDirectory) } catch { throw .ledger(error) }
         let run: (runID: String, resumed: Bool)
         do { run = try await ledger.beginRun(projectID: project.id, fresh: options.fresh) } catch { throw .ledger(error) }
+        do {
+            for path in try await ledger.takeUnrecordedPendingFiles() where store.removeUnrecordedFile(path) {
+                logger.info("removed an image an interrupted run put in place but never recorded: \(path)")
+            }
+        } catch {
+            throw .ledger(error)
+        }
 
         var clients: [ComfyClient] = []
         var reasons: [String: String] = [:]
