@@ -38,6 +38,34 @@ struct ManifestTests {
     }
 }
 
+@Suite("The manifest is streamed panel by panel, byte-identical to writing it whole")
+struct ManifestStreamingTests {
+    static func panel(_ index: Int) -> PanelRecord {
+        var record = PanelRecord(panelID: String(format: "panel_%03d", index), position: index, shotID: "shot_\(index % 7)", fingerprint: "f\(index)",
+                                 prompt: "a \"quoted\" prompt ✓ \(index)", negativePrompt: index.isMultiple(of: 2) ? nil : "blurry",
+                                 seed: UInt64(index) * 7919, width: 512, height: 288, batchSize: 1 + index % 3)
+        if index.isMultiple(of: 3) {
+            record.state = .completed
+            record.files = [StoredFile(path: "outputs/\(record.panelID)/a.png", nodeID: "9", bytes: Int64(index), sha256: "ab")]
+        }
+        return record
+    }
+
+    @Test(arguments: [0, 1, 5, 700])
+    func streamedEqualsWhole(panels count: Int) throws {
+        let manifest = Manifest(projectID: "p", runID: "r", servers: ["http://a", "http://b"], panels: (0..<count).map(Self.panel))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var streamed: [UInt8] = []
+        var chunks = 0
+        try manifest.streamPretty(now: now) { streamed += $0; chunks += 1 }
+        #expect(streamed == manifest.json(now: now).serialized(.pretty))
+        if count == 700 { #expect(chunks > 1, "a large manifest is written in several chunks") }
+        let outputs = try TestSupport.scratch().appendingPathComponent("outputs")
+        try manifest.write(toOutputs: outputs, now: now)
+        #expect(try Data(contentsOf: outputs.appendingPathComponent(Manifest.fileName)) == Data(streamed))
+    }
+}
+
 @Suite("Low-VRAM memory policy")
 struct MemoryPolicyTests {
     @Test func appliesBelowTwelveGiBOnly() throws {

@@ -35,6 +35,15 @@ extension JSONValue {
         return out
     }
 
+    /// The value as UTF-8 bytes written as if it sat `level` levels deep in a larger document (so a
+    /// streamed document can be assembled from parts, byte-identical to writing it whole); no newline
+    /// is added at the end.
+    public func serialized(_ options: JSONWriteOptions, atLevel level: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONWriter(options: options).write(self, into: &out, level: max(0, level))
+        return out
+    }
+
     /// The document as a string.
     public func serializedString(_ options: JSONWriteOptions = .compact) -> String {
         String(decoding: serialized(options), as: UTF8.self)

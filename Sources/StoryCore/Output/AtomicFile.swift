@@ -18,6 +18,12 @@ enum AtomicFile {
 
     /// Replaces `url` with `bytes` durably.
     static func replace(_ bytes: [UInt8], to url: URL) throws {
+        try replace(to: url) { emit in try emit(bytes) }
+    }
+
+    /// Writes what `produce` emits, chunk by chunk, to a temporary file beside `url`, fsyncs it and
+    /// renames it over `url`; on any failure `url` is untouched and the temporary file removed.
+    static func replace(to url: URL, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         let directory = url.deletingLastPathComponent()
         let temp = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
@@ -28,14 +34,16 @@ enum AtomicFile {
         }
         do {
             defer { close(fd) }
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(path: temp.path, operation: "write", code: errno)
+            try produce { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw Failure(path: temp.path, operation: "write", code: errno)
+                    }
+                    offset += n
                 }
-                offset += n
             }
             guard fsync(fd) == 0 else { throw Failure(path: temp.path, operation: "fsync", code: errno) }
         }

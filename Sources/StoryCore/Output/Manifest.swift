@@ -28,6 +28,10 @@ public struct Manifest: Sendable, Hashable {
 
     /// The document, in the contract's shape.
     public func json(now: Date = Date()) -> JSONValue {
+        json(now: now, includingPanels: true)
+    }
+
+    private func json(now: Date, includingPanels: Bool) -> JSONValue {
         var counts: [PanelState: Int] = [:]
         for panel in panels { counts[panel.state, default: 0] += 1 }
         return .object([
@@ -41,19 +45,54 @@ public struct Manifest: Sendable, Hashable {
                 "failed": .int(counts[.failed] ?? 0),
                 "pending": .int((counts[.planned] ?? 0) + (counts[.submitted] ?? 0)),
             ]),
-            "panels": .array(panels.map(Self.entry)),
+            "panels": .array(includingPanels ? panels.map(Self.entry) : []),
         ])
     }
 
     /// Writes `outputs/manifest.json` atomically.
+    ///
+    /// The panels are streamed one entry at a time, so memory does not grow with the panel count (a
+    /// manifest of 1,000 panels is ~2 MB of text, and building it whole took several times that); the
+    /// bytes are exactly `json(now:).serialized(.pretty)`.
     public func write(toOutputs outputs: URL, now: Date = Date()) throws(OutputError) {
         let url = outputs.appendingPathComponent(Self.fileName)
         do {
             try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-            try AtomicFile.replace(json(now: now).serialized(.pretty), to: url)
+            try AtomicFile.replace(to: url) { emit in try streamPretty(now: now, emit: emit) }
         } catch {
             throw .io(path: url.path, reason: "cannot write the manifest: \(error)")
         }
+    }
+
+    /// Produces the pretty document in chunks of about 64 KiB.
+    func streamPretty(now: Date, emit: ([UInt8]) throws -> Void) throws {
+        guard case .object(var head) = json(now: now, includingPanels: false) else { return }
+        head["panels"] = .array([])
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(80 << 10)
+        // The head with an empty panel list, cut before that list, then the entries, then the close.
+        let whole = JSONValue.object(head).serialized(.pretty)
+        let marker = Array("[]\n}\n".utf8)
+        guard whole.count >= marker.count, Array(whole.suffix(marker.count)) == marker else {
+            return try emit(json(now: now).serialized(.pretty))
+        }
+        chunk += whole.dropLast(marker.count)
+        if panels.isEmpty {
+            chunk += marker
+            return try emit(chunk)
+        }
+        chunk.append(UInt8(ascii: "["))
+        for (index, panel) in panels.enumerated() {
+            if index > 0 { chunk.append(UInt8(ascii: ",")) }
+            chunk += Array("\n    ".utf8)
+            chunk += Self.entry(panel).serialized(.pretty, atLevel: 2)
+            if chunk.count >= 64 << 10 {
+                try emit(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        chunk += Array("\n  ]\n}\n".utf8)
+        try emit(chunk)
     }
 
     static func entry(_ panel: PanelRecord) -> JSONValue {
