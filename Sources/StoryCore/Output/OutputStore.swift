@@ -159,18 +159,27 @@ public struct OutputStore: Sendable {
 
     /// The SHA-256 of a file as lower-case hex, read in 1 MiB chunks.
     public static func sha256(of url: URL) throws(OutputError) -> String {
-        do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            var hasher = SHA256()
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            return hasher.finalize().map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
-        } catch {
-            throw .io(path: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: url.path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // One small buffer for the whole file: allocating a large chunk per read made every 2 MB image
+        // grow the heap (glibc serves big blocks from the heap once one has been freed).
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        defer { buffer.deallocate() }
+        var hasher = SHA256()
+        while true {
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: url.path, reason: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
+        return hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     static func unique(_ name: String, avoiding taken: Set<String>) -> String {
