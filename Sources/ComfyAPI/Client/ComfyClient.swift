@@ -58,7 +58,7 @@ public actor ComfyClient {
                 tlsConfiguration: configuration.tlsConfiguration,
                 timeout: .init(connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout)))
             httpConfiguration.connectionPool.retryConnectionEstablishment = false
-            httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
+            httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = HTTPTransport.connectionsPerServer
             http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: httpConfiguration)
             ownsHTTPClient = true
         }

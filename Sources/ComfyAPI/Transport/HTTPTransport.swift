@@ -21,6 +21,8 @@ struct HTTPTransport: Sendable {
     let retry: RetryPolicy
     let maxResponseBytes: Int
     let logger: Logger
+    /// At most as many requests at once as the client keeps connections (see `RequestGate`).
+    let gate: RequestGate
 
     init(client: HTTPClient, endpoint: ServerEndpoint, configuration: ComfyClient.Configuration, logger: Logger) {
         self.client = client
@@ -33,6 +35,23 @@ struct HTTPTransport: Sendable {
         self.retry = configuration.retry
         self.maxResponseBytes = configuration.maxResponseBytes
         self.logger = logger
+        self.gate = RequestGate(limit: Self.connectionsPerServer)
+    }
+
+    /// Connections the client's own HTTPClient keeps to the server, and so requests admitted at once.
+    static let connectionsPerServer = 8
+
+    /// Runs `body` holding a request slot; its timeout therefore starts when it is admitted.
+    func gated<T>(_ body: () async throws(ComfyError) -> T) async throws(ComfyError) -> T {
+        guard await gate.enter() else { throw ComfyError.cancelled }
+        do {
+            let value = try await body()
+            await gate.leave()
+            return value
+        } catch {
+            await gate.leave()
+            throw error
+        }
     }
 
     /// Sends one request and reads the whole reply (at most `maxResponseBytes`); no retries.
@@ -46,15 +65,18 @@ struct HTTPTransport: Sendable {
             request.body = .bytes(body)
         }
         let label = "\(method.rawValue) \(route)"
-        do {
-            let response = try await client.execute(request, deadline: .now() + TimeAmount(requestTimeout))
-            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxResponseBytes {
-                throw ComfyError.responseTooLarge(route: label, limit: maxResponseBytes)
+        let prepared = request
+        return try await gated { () async throws(ComfyError) -> Reply in
+            do {
+                let response = try await client.execute(prepared, deadline: .now() + TimeAmount(requestTimeout))
+                if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxResponseBytes {
+                    throw ComfyError.responseTooLarge(route: label, limit: maxResponseBytes)
+                }
+                let buffer = try await response.body.collect(upTo: maxResponseBytes)
+                return Reply(status: Int(response.status.code), body: Array(buffer.readableBytesView))
+            } catch {
+                throw map(error, route: label)
             }
-            let buffer = try await response.body.collect(upTo: maxResponseBytes)
-            return Reply(status: Int(response.status.code), body: Array(buffer.readableBytesView))
-        } catch {
-            throw map(error, route: label)
         }
     }
 
@@ -107,24 +129,27 @@ struct HTTPTransport: Sendable {
         var request = HTTPClientRequest(url: endpoint.httpURL(route, query: query))
         request.headers = headers
         let label = "GET \(route)"
-        do {
-            let response = try await client.execute(request, deadline: .now() + TimeAmount(readDeadline))
-            guard response.status == .ok else {
-                let body = (try? await response.body.collect(upTo: 64 << 10)).map { String(buffer: $0) } ?? ""
-                throw ComfyError.httpStatus(route: label, status: Int(response.status.code), body: body)
+        let prepared = request
+        return try await gated { () async throws(ComfyError) -> Int in
+            do {
+                let response = try await client.execute(prepared, deadline: .now() + TimeAmount(readDeadline))
+                guard response.status == .ok else {
+                    let body = (try? await response.body.collect(upTo: 64 << 10)).map { String(buffer: $0) } ?? ""
+                    throw ComfyError.httpStatus(route: label, status: Int(response.status.code), body: body)
+                }
+                if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
+                    throw ComfyError.responseTooLarge(route: label, limit: maxBytes)
+                }
+                var total = 0
+                for try await chunk in response.body {
+                    total += chunk.readableBytes
+                    if total > maxBytes { throw ComfyError.responseTooLarge(route: label, limit: maxBytes) }
+                    try sink(chunk)
+                }
+                return total
+            } catch {
+                throw map(error, route: label)
             }
-            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
-                throw ComfyError.responseTooLarge(route: label, limit: maxBytes)
-            }
-            var total = 0
-            for try await chunk in response.body {
-                total += chunk.readableBytes
-                if total > maxBytes { throw ComfyError.responseTooLarge(route: label, limit: maxBytes) }
-                try sink(chunk)
-            }
-            return total
-        } catch {
-            throw map(error, route: label)
         }
     }
 

@@ -153,7 +153,7 @@ struct PromptLifecycleTests {
     @Test("a running prompt that sends nothing for the stall timeout fails as stalled")
     func stalled() async throws {
         try await EmulatorHarness.run(client: { $0.stallTimeout = .milliseconds(400) }) { _, client in
-            let run = try await client.run(EmulatorHarness.probe(steps: 1, stepMS: 20_000))
+            let run = try await client.run(EmulatorHarness.probe(steps: 1, stepMS: 6_000))
             let start = ContinuousClock.now
             let error = await EmulatorHarness.collect(run).outcome.error
             guard case .stalled(let id, _)? = error else { Issue.record("got \(String(describing: error))"); return }
