@@ -21,11 +21,14 @@ public struct FaultPlan: Sendable, Hashable {
     public var hostileRate: Double
     /// `/view` answers 200 with no length and streams bytes until the client gives up (default false).
     public var endlessDownloads: Bool
+    /// The next this-many `GET /view` requests answer ComfyUI's 500, then downloads work again (default 0):
+    /// a server that rendered a prompt but cannot serve its images for a while.
+    public var viewFailures: Int
 
     /// Creates a plan; the defaults inject nothing.
     public init(closeSocketsAfterMessages: Int? = nil, http500Rate: Double = 0, slowReplyRate: Double = 0,
                 slowReplyDelay: Duration = .seconds(2), seed: UInt64 = 0, hostileRate: Double = 0,
-                endlessDownloads: Bool = false) {
+                endlessDownloads: Bool = false, viewFailures: Int = 0) {
         self.closeSocketsAfterMessages = closeSocketsAfterMessages
         self.http500Rate = http500Rate
         self.slowReplyRate = slowReplyRate
@@ -33,6 +36,7 @@ public struct FaultPlan: Sendable, Hashable {
         self.seed = seed
         self.hostileRate = hostileRate
         self.endlessDownloads = endlessDownloads
+        self.viewFailures = max(0, viewFailures)
     }
 
     /// No faults.

@@ -13,6 +13,7 @@ actor EmulatorCore {
     var catalog: NodeCatalog
     var faults: FaultPlan
     var faultRandom: SplitMix64
+    private var viewFailuresLeft = 0
     var nameRandom = SplitMix64(seed: 0x5EED)
     var inputFiles: [String] = []
 
@@ -47,6 +48,7 @@ actor EmulatorCore {
         self.logger = logger
         self.faults = configuration.faults
         self.faultRandom = SplitMix64(seed: configuration.faults.seed)
+        self.viewFailuresLeft = configuration.faults.viewFailures
         self.catalog = NodeCatalog(models: configuration.models, inputFiles: EmulatorCore.listInputFiles(paths.input))
     }
 
@@ -161,6 +163,14 @@ actor EmulatorCore {
     func setFaults(_ plan: FaultPlan) {
         faults = plan
         faultRandom = SplitMix64(seed: plan.seed)
+        viewFailuresLeft = plan.viewFailures
+    }
+
+    /// True (and one fewer left) while the fault plan still fails `GET /view` requests.
+    func takeViewFailure() -> Bool {
+        guard viewFailuresLeft > 0 else { return false }
+        viewFailuresLeft -= 1
+        return true
     }
 
     /// Decides whether this HTTP request fails or is slowed by the fault plan.

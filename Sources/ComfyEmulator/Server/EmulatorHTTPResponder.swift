@@ -35,6 +35,7 @@ struct EmulatorHTTPResponder: HTTPResponder {
         var path = request.uri.path
         if path == "/api" || path.hasPrefix("/api/") { path = String(path.dropFirst(4)) }
         if path.isEmpty { path = "/" }
+        if path == "/view", await core.takeViewFailure() { return .internalError }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodyBytes)

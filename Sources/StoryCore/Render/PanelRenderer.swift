@@ -39,6 +39,8 @@ struct PanelRenderer: Sendable {
             return try await renderRemaining(item, on: lease, timing: &timing)
         } catch where Task.isCancelled {
             return .cancelled(panelID: panelID)
+        } catch let pending as DownloadPending {
+            return await fetchAgainLater(item, lease, pending)
         } catch let error as LedgerError {
             return await fail(panelID, RenderFailure(kind: "ledger", message: error.description))
         } catch let error as OutputError {
@@ -267,7 +269,16 @@ struct PanelRenderer: Sendable {
                 }
             case .completed(let result):
                 if let started { measured = JobTiming.seconds(ContinuousClock.now - started) }
-                let files = try await store(result, prompt: prompt, version: job.version, lease: lease)
+                let files: [StoredFile]
+                do {
+                    files = try await store(result, prompt: prompt, version: job.version, lease: lease)
+                } catch let error as OutputError {
+                    // Rendered, but its images would not come: fetch them again later, never render again.
+                    if case .downloadFailed(_, let name, _) = error, name != "(none)", !Task.isCancelled {
+                        throw DownloadPending(prompt: prompt, failure: error)
+                    }
+                    throw error
+                }
                 try await context.ledger.completePrompt(prompt.promptID, panelID: panelID, files: files)
             }
         }
@@ -328,6 +339,21 @@ struct PanelRenderer: Sendable {
         await context.recorder.noteChange()
         context.emit(.failed(panelID: panelID, failure: failure))
         return .failed(panelID: panelID, failure)
+    }
+
+    /// A prompt rendered but its images could not be downloaded: the panel goes back to the queue to
+    /// fetch the same prompt's result again from the same server (its ledger record stays open), up to
+    /// `maxTransportRetries` times, and fails with the download error after that.
+    private func fetchAgainLater(_ item: WorkItem, _ lease: ServerPool.Lease, _ pending: DownloadPending) async -> PanelOutcome {
+        guard item.requeues < context.options.maxTransportRetries else {
+            return await fail(item.job.panelID, Self.failure(for: pending.failure))
+        }
+        var next = item
+        next.preferredServer = lease.url
+        next.adopt = [pending.prompt]
+        next.requeues += 1
+        next.lastReason = pending.failure.description
+        return .requeue(next, reason: "images of prompt \(pending.prompt.promptID) not downloaded yet: \(pending.failure.description)")
     }
 
     private func serverFailed(_ item: WorkItem, _ lease: ServerPool.Lease, _ error: ComfyError) async -> PanelOutcome {
@@ -466,4 +492,12 @@ struct JobTiming: Sendable {
         let c = duration.components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
+}
+
+/// A prompt finished on the server but its images could not be downloaded after the store's retries.
+struct DownloadPending: Error {
+    /// The finished prompt, whose result is fetched again.
+    let prompt: PromptRecord
+    /// The last download failure.
+    let failure: OutputError
 }
