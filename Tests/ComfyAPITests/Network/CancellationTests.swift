@@ -37,18 +37,24 @@ struct CancellationTests {
         }
     }
 
-    @Test("a connect waiting on a server that never answers the upgrade ends at once when cancelled")
-    func cancelConnect() async throws {
+    /// A client whose `connect()` (in `waiter`) is pending: its upgrade request is at a server that never answers.
+    static func connectingToSilentServer() async throws -> (HostileServer, ComfyClient, Task<ComfyError?, Never>) {
         let (requests, arrived) = AsyncStream<Void>.makeStream()
         let server = try await HostileServer.start { _ in arrived.yield(); return .silent }
-        defer { Task { await server.stop() } }
         var configuration = TestSupport.configuration(server.baseURL, attempts: 1)
         configuration.connectTimeout = .seconds(300)
         let client = try ComfyClient(configuration: configuration, logger: TestSupport.logger)
         let waiter = Task { () -> ComfyError? in
             do throws(ComfyError) { try await client.connect(); return nil } catch { return error }
         }
-        for await _ in requests { break }  // the upgrade request is at the server, unanswered
+        for await _ in requests { break }
+        return (server, client, waiter)
+    }
+
+    @Test("a connect waiting on a server that never answers the upgrade ends at once when cancelled")
+    func cancelConnect() async throws {
+        let (server, client, waiter) = try await Self.connectingToSilentServer()
+        defer { Task { await server.stop() } }
         waiter.cancel()
         let error = await waiter.value
         guard case .cancelled? = error else { Issue.record("got \(String(describing: error))"); return }
@@ -61,16 +67,8 @@ struct CancellationTests {
 
     @Test("shutting down while a run is awaited against a silent server ends both promptly")
     func shutdownDuringPendingConnect() async throws {
-        let (requests, arrived) = AsyncStream<Void>.makeStream()
-        let server = try await HostileServer.start { _ in arrived.yield(); return .silent }
+        let (server, client, waiter) = try await Self.connectingToSilentServer()
         defer { Task { await server.stop() } }
-        var configuration = TestSupport.configuration(server.baseURL, attempts: 1)
-        configuration.connectTimeout = .seconds(300)
-        let client = try ComfyClient(configuration: configuration, logger: TestSupport.logger)
-        let waiter = Task { () -> ComfyError? in
-            do throws(ComfyError) { try await client.connect(); return nil } catch { return error }
-        }
-        for await _ in requests { break }
         let start = ContinuousClock.now
         await client.shutdown()
         let error = await waiter.value
