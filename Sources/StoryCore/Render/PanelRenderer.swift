@@ -28,8 +28,8 @@ struct PanelRenderer: Sendable {
                     if Task.isCancelled { return await cancelled(panelID, prompt.promptID, lease) }
                     if Self.isServerFailure(error) { return await serverFailed(item, lease, error) }
                     context.logger.info("adopted prompt \(prompt.promptID) of \(panelID) not usable: \(error)")
-                    try await context.ledger.setPromptState(prompt.promptID, .abandoned)
                     try await context.ledger.addNote(Self.adoptionNote(error), panelID: panelID)
+                    try await context.ledger.setPromptState(prompt.promptID, .abandoned)
                 }
             }
             for prompt in item.adopt where prompt.server != lease.url && prompt.state != .completed {
@@ -63,9 +63,9 @@ struct PanelRenderer: Sendable {
         guard let url = URL(string: prompt.server), url.host != nil,
               let client = try? ComfyClient(configuration: .init(baseURL: url, connectTimeout: .seconds(5), requestTimeout: .seconds(10)),
                                             logger: context.logger) else {
-            try await context.ledger.setPromptState(prompt.promptID, .abandoned)
             try await context.ledger.addNote("prompt \(prompt.promptID) of an earlier run was sent to \(prompt.server), which cannot be reached from this run; rendered again on \(lease.url)",
                                              panelID: job.panelID)
+            try await context.ledger.setPromptState(prompt.promptID, .abandoned)
             return
         }
         let other = ServerPool.Lease(index: -1, url: client.server, client: client, catalog: nil, rules: nil)
@@ -83,27 +83,35 @@ struct PanelRenderer: Sendable {
         let panelID = job.panelID
         let id = prompt.promptID
         let client = other.client
+        // Each note is written before the prompt is abandoned: a process killed in between leaves the prompt
+        // open (settled again next time), never abandoned without its explanation.
         do {
             var queue = try await client.queue()
+            var deleted = false
             if queue.isPending(id) {
                 try await client.deleteFromQueue([id])
+                deleted = true
                 queue = try await client.queue()  // it may have started in between
             }
             if queue.running.contains(where: { $0.promptID == id }) {
                 try await client.interrupt(promptID: id)
-                try await ledger.setPromptState(id, .abandoned)
                 try await ledger.addNote("prompt \(id) of an earlier run was still running on \(prompt.server): interrupted there and rendered again on \(lease.url)", panelID: panelID)
+                try await ledger.setPromptState(id, .abandoned)
                 return
             }
             guard try await client.history(promptID: id) != nil else {
-                // Never ran there (deleted just now, or the server restarted and forgot it).
+                if !deleted {
+                    // Neither queued nor finished there: the server restarted and forgot it, or its POST is
+                    // still on the way (a reply held back); either way it is rendered again here.
+                    try await ledger.addNote("prompt \(id) of an earlier run lost by \(prompt.server) (restart?): rendered again on \(lease.url)", panelID: panelID)
+                }
                 try await ledger.setPromptState(id, .abandoned)
                 return
             }
         } catch let error as ComfyError {
             if Task.isCancelled { throw error }
-            try await ledger.setPromptState(id, .abandoned)
             try await ledger.addNote("prompt \(id) of an earlier run is on \(prompt.server), which did not answer (\(Self.firstLine(error.description))); rendered again on \(lease.url), so it may have rendered there too", panelID: panelID)
+            try await ledger.setPromptState(id, .abandoned)
             return
         }
         // It finished there: collect that result rather than render the panel again.
@@ -112,8 +120,8 @@ struct PanelRenderer: Sendable {
             try await follow(run, prompt: prompt, job: job, lease: other, timing: &timing)
         } catch let error as ComfyError {
             if Task.isCancelled { throw error }
-            try await ledger.setPromptState(id, .abandoned)
             try await ledger.addNote(Self.adoptionNote(error), panelID: panelID)
+            try await ledger.setPromptState(id, .abandoned)
         }
     }
 
