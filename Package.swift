@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ComfyAPI", targets: ["ComfyAPI"]),
         .library(name: "StoryCore", targets: ["StoryCore"]),
         .library(name: "ComfyEmulator", targets: ["ComfyEmulator"]),
+        .library(name: "StoryCoreDashboard", targets: ["StoryCoreDashboard"]),
         .executable(name: "comfybridge", targets: ["comfybridge"]),
         .executable(name: "comfybridge-bench", targets: ["ComfyBench"]),
     ],
@@ -72,6 +73,19 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
+            name: "StoryCoreDashboard",
+            dependencies: [
+                "StoryCore", "ComfyAPI", "ComfyWorkflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Assets"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(
             name: "ComfyChaos",
             dependencies: [
                 "ComfyAPI",
@@ -88,6 +102,7 @@ let package = Package(
                 "CAllocatorTuning",
                 "ComfyChaos",
                 "StoryCore",
+                "StoryCoreDashboard",
                 "ComfyAPI",
                 "ComfyWorkflow",
                 "ComfyEmulator",
@@ -151,6 +166,17 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "StoryCoreDashboard", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

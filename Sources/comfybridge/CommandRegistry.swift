@@ -6,6 +6,7 @@ enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         DemoCommand.self,
         RenderCommand.self,
+        DashboardCommand.self,
         PanelsCommand.self,
         RunCommand.self,
         ValidateCommand.self,

@@ -115,6 +115,8 @@ public struct PanelRecord: Sendable, Hashable {
     public var override: PanelOverride?
     /// Earlier versions, oldest first (empty until the panel is redone).
     public var history: [PanelVersion] = []
+    /// The latest review of the panel (the dashboard's approve or reject), when it has one.
+    public var review: PanelReview?
 
     /// The contract's asset id of this version, `<panel_id>_comfyui_v<version>`.
     public var assetID: String { PanelVersion.assetID(panelID: panelID, version: version) }

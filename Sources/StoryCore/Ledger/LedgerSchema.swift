@@ -54,6 +54,7 @@ enum LedgerSchema {
         }
         registerVersionMigration(&migrator)
         registerPendingFileMigration(&migrator)
+        registerReviewMigration(&migrator)
         return migrator
     }
 
@@ -85,6 +86,7 @@ enum LedgerSchema {
         record.downloadedAt = date(row["downloaded_at"])
         record.files = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM file WHERE panel_id = ? ORDER BY rowid"), arguments: [panelID]).map(file)
         try readVersion(into: &record, row: row, db)
+        record.review = try review(panelID, db)
         return record
     }
 

@@ -132,6 +132,7 @@ public struct Manifest: Sendable, Hashable {
             "finished": stamp(panel.finishedAt), "downloaded": stamp(panel.downloadedAt),
         ])
         for (key, value) in versionFields(panel) { o[key] = value }
+        o["review"] = panel.review?.json ?? .null
         return .object(o)
     }
 

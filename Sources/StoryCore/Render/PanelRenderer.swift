@@ -162,7 +162,7 @@ struct PanelRenderer: Sendable {
                                               firstImage: part.lowerBound, imageCount: part.count, server: lease.url)
                     try await ledger.recordPrompt(record)
                     currentPrompt = promptID
-                    let options = SubmitOptions(previewMethod: context.options.previews ? "latent2rgb" : "none")
+                    let options = SubmitOptions(previewMethod: context.options.previewMethod.rawValue)
                     let run = try await lease.client.submit(graph, promptID: promptID, options: options)
                     try await ledger.setPromptState(promptID, .accepted)
                     context.emit(.queued(panelID: panelID, promptID: promptID, server: lease.url,

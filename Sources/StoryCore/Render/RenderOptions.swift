@@ -58,8 +58,15 @@ public struct RenderOptions: Sendable {
     public var allServersDownTimeout: Duration
     /// Largest output file accepted (default 1 GiB).
     public var maxFileBytes: Int64
-    /// Ask servers for binary preview images and report them as `.preview` events (default true).
-    public var previews: Bool
+    /// How servers render sampler previews, reported as `.preview` events (default `.latent2rgb`;
+    /// `.none` asks for none).
+    public var previewMethod: PreviewMethod
+    /// Ask servers for preview images (`previewMethod` other than `.none`); setting it to true picks
+    /// `.latent2rgb`, to false `.none`.
+    public var previews: Bool {
+        get { previewMethod != .none }
+        set { previewMethod = newValue ? (previewMethod == .none ? .latent2rgb : previewMethod) : .none }
+    }
 
     /// Creates options; only `servers` is required.
     public init(
@@ -91,7 +98,7 @@ public struct RenderOptions: Sendable {
         self.healthCheckInterval = healthCheckInterval
         self.allServersDownTimeout = allServersDownTimeout
         self.maxFileBytes = maxFileBytes
-        self.previews = previews
+        self.previewMethod = previews ? .latent2rgb : .none
     }
 
     /// Options for servers given by base URL with default client settings.

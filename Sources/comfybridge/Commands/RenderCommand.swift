@@ -50,6 +50,12 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-json-bytes"), help: ArgumentHelp("Largest JSON reply accepted from a server (default 32 MiB).", valueName: "bytes"))
     var maxJSONBytes: Int = 32 << 20
 
+    @Option(name: .customLong("dashboard"),
+            help: ArgumentHelp("Serve the live dashboard of this render at [HOST:]PORT (host default 127.0.0.1) while it runs, and print its URL on stderr; any address other than loopback needs --dashboard-token.", valueName: "[host:]port"))
+    var dashboard: String?
+
+    @OptionGroup var dashboardOptions: DashboardOptions
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -62,6 +68,7 @@ struct RenderCommand: AsyncParsableCommand {
         let console = Console()
         do {
             if output.verbose { console.error(server.summary()) }
+            let dashboardConfiguration = try dashboard.map { text throws(CommandFailure) in try dashboardOptions.configuration(listen: text) }
             let folder = URL(fileURLWithPath: projectDirectory, isDirectory: true).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -78,12 +85,12 @@ struct RenderCommand: AsyncParsableCommand {
                                         maxInFlightPerServer: maxInFlight, fresh: fresh,
                                         memoryPolicy: noMemoryPolicy ? .off : .standard,
                                         panelSelection: panels.isEmpty ? nil : Set(panels))
-            options.previews = false
+            options.previewMethod = dashboardOptions.previewMethod(default: dashboard == nil ? .none : .auto)
             options.maxFileBytes = maxOutputBytes
             redo.apply(to: &options)
             let session = RenderSession(project: project, options: options,
                                         mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
-            let summary = try await session.run()
+            let summary = if let dashboardConfiguration { try await session.run(dashboard: dashboardConfiguration) } else { try await session.run() }
             if session.mode != .jsonLines {
                 for line in RenderSession.summaryLines(summary, project: project) { console.output(line) }
                 for line in RedoOptions.summaryLines(summary) { console.output(line) }
