@@ -48,7 +48,7 @@ struct EmulatorAcceptanceTests {
 
     @Test func convertedUIExportsAreAcceptedByTheEmulator() async throws {
         try await Self.withEmulator { base, catalog in
-            for name in ["ui_sdxl.json", "ui_flux2.json", "ui_probe.json"] {
+            for name in ["ui_sdxl.json", "ui_flux2.json", "ui_probe.json"] + UIConversionTests.controlShapes {
                 let workflow = try Workflow(data: Fixtures.fixture(name), catalog: catalog, file: name)
                 #expect(workflow.validate(against: catalog).isEmpty, "\(name): \(workflow.validate(against: catalog))")
                 let reply = try await Self.submit(workflow, to: base)

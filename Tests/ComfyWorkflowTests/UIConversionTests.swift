@@ -71,6 +71,52 @@ struct UIConversionTests {
         #expect(workflow["2"]?[input: "images"] == .link(nodeID: "1", output: 0))
     }
 
+    /// The same 2023-style graph (KSampler, a KSamplerAdvanced refiner whose `noise_seed` a
+    /// PrimitiveNode feeds) saved with each control value the frontend ever stored after a seed.
+    static let controlShapes = ["ui_control_true.json", "ui_control_false.json", "ui_control_randomize.json", "ui_control_fixed.json",
+                                "ui_control_increment.json", "ui_control_decrement.json", "ui_control_none.json"]
+
+    @Test(arguments: controlShapes)
+    func everyControlAfterGenerateShapeConvertsToTheFrontendsAPIGraph(_ name: String) throws {
+        let workflow = try Self.convert(name)
+        let expected = try Workflow(data: Fixtures.fixture("expected_ui_control.json"))
+        #expect(workflow.nodeIDs == expected.nodeIDs)
+        let sorted = JSONWriteOptions(indent: 2, sortedKeys: true)
+        #expect(String(decoding: workflow.serialized(sorted), as: UTF8.self) == String(decoding: expected.serialized(sorted), as: UTF8.self))
+        #expect(workflow.validate(against: try Fixtures.catalog()).isEmpty)
+    }
+
+    @Test func aBooleanControlValueIsSkippedOnlyWhereAControlValueCanStand() throws {
+        // A seed with a control widget followed by a BOOLEAN widget: a boolean after the seed is the
+        // control value when the rest still fits, else it is the BOOLEAN input's own value.
+        let catalog = try NodeCatalog(objectInfo: [
+            "SeededToggle": ["input": ["required": ["seed": ["INT", ["default": 0, "min": 0, "max": 100, "control_after_generate": true]],
+                                                    "tiled": ["BOOLEAN", ["default": false]],
+                                                    "steps": ["INT", ["default": 1, "min": 1, "max": 10]]]],
+                             "input_order": ["required": ["seed", "tiled", "steps"]],
+                             "output": ["IMAGE"], "output_name": ["IMAGE"], "name": "SeededToggle", "display_name": "Seeded Toggle"],
+        ])
+        func convert(_ values: JSONValue) throws -> JSONObject? {
+            let json: JSONValue = ["nodes": [["id": 1, "type": "SeededToggle", "mode": 0, "widgets_values": values]], "links": []]
+            return try UIWorkflowConverter(catalog: catalog).convert(json)["1"]?.inputStorage
+        }
+        #expect(try convert([7, true, false, 3]) == ["seed": 7, "tiled": false, "steps": 3])
+        #expect(try convert([7, false, true, 3]) == ["seed": 7, "tiled": true, "steps": 3])
+        #expect(try convert([7, "increment", true, 3]) == ["seed": 7, "tiled": true, "steps": 3])
+        #expect(try convert([7, true, 3]) == ["seed": 7, "tiled": true, "steps": 3])
+        #expect(try convert([7, true]) == ["seed": 7, "tiled": false, "steps": 1])
+        #expect(throws: UIConversionError.self) { _ = try convert([7, true, "x", 3]) }
+    }
+
+    @Test func theEarlySamplerSpellingIsReadAsTheFrontendLoadsIt() throws {
+        var json = try JSONValue.parse(Fixtures.fixture("ui_control_true.json"))
+        json = Self.replacingNodeField(json, nodeIndex: 5, key: "widgets_values", value: [5, true, 20, 8, "sample_euler_ancestral", "normal", 1])
+        let workflow = try UIWorkflowConverter(catalog: Fixtures.catalog()).convert(json)
+        #expect(workflow["3"]?[input: "sampler_name"] == .literal("euler_ancestral"))
+        #expect(workflow["3"]?[input: "seed"] == .literal(5))
+        #expect(workflow.validate(against: try Fixtures.catalog()).isEmpty)
+    }
+
     @Test func inputFedByAMutedNodeIsLeftUnsetAndValidationSaysSo() throws {
         let workflow = try Self.convert("ui_muted_source.json")
         #expect(workflow.nodeIDs == ["2"])

@@ -1,7 +1,9 @@
 /// Converts a frontend UI export (`nodes`/`links`) into an API-format `Workflow`, as the frontend's "Export (API)" does.
 ///
 /// Widget values are matched to input names in the catalogue's order, skipping the extra
-/// "control after generate" value that follows seed widgets; links are resolved through Reroute
+/// "control after generate" value that follows seed widgets (a mode string, or the boolean older
+/// frontends saved there), and reading KSampler's early `sample_<name>` sampler spelling as the
+/// frontend does; links are resolved through Reroute
 /// nodes and through bypassed nodes (which pass the input of the matching type through); a
 /// PrimitiveNode's value becomes a literal in the inputs it feeds; muted nodes are left out, and
 /// inputs linked to them are left unset (as the frontend does); Note and MarkdownNote nodes are
@@ -14,6 +16,8 @@ public struct UIWorkflowConverter: Sendable {
     static let modeMuted = 2, modeBypassed = 4
     static let droppedTypes: Set<String> = ["Note", "MarkdownNote"]
     static let controlValues: Set<String> = ["fixed", "increment", "decrement", "randomize"]
+    /// Classes whose `sampler_name` the frontend still loads from its early `sample_euler` spelling.
+    static let legacySamplerClasses: Set<String> = ["KSampler", "KSamplerAdvanced"]
 
     /// Creates a converter for one server's catalogue.
     public init(catalog: NodeCatalog) { self.catalog = catalog }
@@ -71,22 +75,14 @@ public struct UIWorkflowConverter: Sendable {
         case .object(let byName):
             for input in widgetInputs { if let v = byName[input.name] { result[input.name] = v } }
         case .array(let values):
-            var i = 0
-            for input in widgetInputs {
-                guard i < values.count else {
-                    if let fallback = input.defaultValue { result[input.name] = fallback }
-                    continue
-                }
-                let value = values[i]
-                i += 1
-                guard Self.fits(value, input.type) else {
-                    throw .widgetMismatch(nodeID: node.id, type: node.type,
-                                          reason: "widget value \(value.serializedString()) at position \(i - 1) does not fit input \(input.name) (\(input.type.name)); the export was made with a different version of this node")
-                }
-                result[input.name] = value
-                if input.hasControlAfterGenerateWidget, i < values.count, let s = values[i].stringValue, Self.controlValues.contains(s) {
-                    i += 1
-                }
+            var dead = Set<Int>()
+            var mismatch: (value: JSONValue, position: Int, input: InputDefinition)?
+            if !Self.place(values, widgetInputs, value: 0, input: 0, &result, &dead, &mismatch), let miss = mismatch {
+                throw .widgetMismatch(nodeID: node.id, type: node.type,
+                                      reason: "widget value \(miss.value.serializedString()) at position \(miss.position) does not fit input \(miss.input.name) (\(miss.input.type.name)); the export was made with a different version of this node")
+            }
+            if Self.legacySamplerClasses.contains(node.type), let name = result["sampler_name"]?.stringValue, name.hasPrefix("sample_") {
+                result["sampler_name"] = .string(String(name.dropFirst("sample_".count)))
             }
         case nil, .null?:
             for input in widgetInputs { if let fallback = input.defaultValue { result[input.name] = fallback } }
@@ -94,6 +90,48 @@ public struct UIWorkflowConverter: Sendable {
             throw .widgetMismatch(nodeID: node.id, type: node.type, reason: "widgets_values is neither a list nor an object")
         }
         return result
+    }
+
+    /// Assigns `values[i...]` to `inputs[w...]` in order, and says whether every value fits its input.
+    ///
+    /// After an input that has a "control after generate" widget, the next value is that widget's
+    /// when it looks like one (a mode string, or a boolean from frontends of 2023, which showed a
+    /// "randomize" toggle there) and is skipped, as the frontend never sends it; an export saved
+    /// without that value (a boolean or mode string that is really the next input's value) is read by
+    /// trying the other alignment when the first does not fit. Failed `(i, w)` states are remembered
+    /// in `dead`, so the search is linear in the number of values times inputs. `mismatch` keeps the
+    /// first misfit met along the preferred alignment, for the error.
+    static func place(_ values: [JSONValue], _ inputs: [InputDefinition], value i: Int, input w: Int,
+                      _ result: inout [String: JSONValue], _ dead: inout Set<Int>,
+                      _ mismatch: inout (value: JSONValue, position: Int, input: InputDefinition)?) -> Bool {
+        guard w < inputs.count else { return true }
+        guard i < values.count else {
+            for input in inputs[w...] { result[input.name] = input.defaultValue }
+            return true
+        }
+        let state = i * (inputs.count + 1) + w
+        guard !dead.contains(state) else { return false }
+        let input = inputs[w], value = values[i]
+        if Self.fits(value, input.type) {
+            result[input.name] = value
+            if input.hasControlAfterGenerateWidget, i + 1 < values.count, Self.isControlValue(values[i + 1]),
+               place(values, inputs, value: i + 2, input: w + 1, &result, &dead, &mismatch) {
+                return true
+            }
+            if place(values, inputs, value: i + 1, input: w + 1, &result, &dead, &mismatch) { return true }
+        } else if mismatch == nil {
+            mismatch = (value, i, input)
+        }
+        dead.insert(state)
+        return false
+    }
+
+    /// True for a value a "control after generate" widget holds: a mode string, or the boolean of the
+    /// 2023 frontends' toggle (`true` loads as "randomize", `false` as "fixed").
+    static func isControlValue(_ value: JSONValue) -> Bool {
+        if value.boolValue != nil { return true }
+        if let s = value.stringValue { return controlValues.contains(s) }
+        return false
     }
 
     static func fits(_ value: JSONValue, _ type: InputType) -> Bool {
