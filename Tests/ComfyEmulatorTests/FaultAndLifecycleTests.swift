@@ -37,8 +37,11 @@ struct FaultAndLifecycleTests {
             let frames = await socket.collect { _ in false }
             #expect(frames.filter { $0.type != nil }.count == 3)
             guard case .closed = frames.last else { Issue.record("socket was not closed"); return }
+            // The socket that would announce the end is closed, so the history is polled; the deadline
+            // only turns a hang into a failure.
             var entry: JSONValue?
-            for _ in 0..<500 where entry == nil {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while entry == nil, ContinuousClock.now < deadline {
                 entry = try await http.get("/history/\(id)").json?[id]
                 if entry == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
@@ -148,11 +151,11 @@ struct FaultAndLifecycleTests {
         }
     }
 
-    @Test func hundredsOfTinyPromptsFlowQuickly() async throws {
+    /// How fast they flow is `comfybridge-bench`'s business; here only that every one runs, once.
+    @Test func hundredsOfTinyPromptsAllRun() async throws {
         try await Emulators.with { emulator, http in
             let socket = await TestSocket(port: await emulator.port, clientID: "bulk")
             _ = await socket.next()
-            let start = ContinuousClock.now
             var last = ""
             for i in 0..<200 {
                 let graph: JSONValue = ["1": ["class_type": "EmptyImage", "inputs": ["width": 8, "height": 8, "batch_size": 1, "color": .int(i)]],
@@ -161,7 +164,6 @@ struct FaultAndLifecycleTests {
             }
             _ = await socket.collectRun(last)
             #expect(await emulator.executedPromptCount == 200)
-            #expect(ContinuousClock.now - start < .seconds(60))
             await socket.close()
         }
     }

@@ -108,9 +108,7 @@ struct PNGTests {
         let spec = ImageSpec(width: 1024, height: 1024, batch: 1, seed: "1", text: "", solidColor: nil)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-big-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: url) }
-        let start = ContinuousClock.now
         let size = try PNGWriter.write(ImagePattern(spec: spec, index: 0), to: url)
-        #expect(ContinuousClock.now - start < .seconds(30))
         #expect(size > 1024 * 1024 * 3)
         let data = try [UInt8](Data(contentsOf: url))
         #expect(Array(data.suffix(8)) == [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])

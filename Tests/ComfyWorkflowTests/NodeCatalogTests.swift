@@ -73,8 +73,9 @@ struct NodeCatalogTests {
         #expect(throws: CatalogDecodeError.self) { _ = try NodeCatalog(data: Array("{".utf8)) }
     }
 
-    @Test func decodesAFullSizedReplyQuickly() throws {
+    @Test func decodesAFullSizedReply() throws {
         // A reply at least as big as a stock install's (about 550 classes, 0.6 MB), built from the fixture's real entries.
+        // How fast it decodes is measured by `comfybridge-bench`, not asserted here: a test must not fail on a busy machine.
         let base = try JSONValue.parse(Fixtures.fixture("object_info.json"))
         guard case .object(let classes) = base else { Issue.record("fixture is not an object"); return }
         var big = JSONObject()
@@ -85,11 +86,8 @@ struct NodeCatalogTests {
         }
         let bytes = JSONValue.object(big).serialized()
         #expect(bytes.count > 450_000)
-        let clock = ContinuousClock()
-        var catalog = NodeCatalog()
-        let elapsed = try clock.measure { catalog = try NodeCatalog(data: bytes) }
+        let catalog = try NodeCatalog(data: bytes)
         #expect(catalog.count == big.count)
-        #expect(elapsed < .seconds(30), "decoding took \(elapsed)")
     }
 
     @Test func wideIntegersCompareAndStepExactly() throws {

@@ -11,7 +11,7 @@ struct ChaosCampaignTests {
         let executable = try #require(Fixtures.comfybridge, "build the comfybridge product first")
         let work = try Fixtures.scratch("chaos")
         let campaign = ChaosCampaign(configuration: CampaignConfiguration(
-            executable: executable, workDirectory: work, runs: 10, seed: 8, launchTimeout: .seconds(60),
+            executable: executable, workDirectory: work, runs: 10, seed: 8, launchTimeout: .seconds(180),
             environment: ProcessInfo.processInfo.environment))
         let report = try await campaign.run()
         #expect(report.runs.count == 10)

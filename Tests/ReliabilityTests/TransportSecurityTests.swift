@@ -73,7 +73,7 @@ struct TransportSecurityTests {
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
             let url = await Self.byName(emulators[0])
             for tls in [nil, try Self.trusting(other)] as [TLSConfiguration?] {
-                let client = try ComfyClient(configuration: .init(baseURL: url, authentication: .bearer(Self.token), connectTimeout: .seconds(3),
+                let client = try ComfyClient(configuration: .init(baseURL: url, authentication: .bearer(Self.token), connectTimeout: .seconds(60),
                                                                   retry: .never, tlsConfiguration: tls))
                 do throws(ComfyError) {
                     _ = try await client.systemStats()
@@ -111,10 +111,12 @@ struct TransportSecurityTests {
                 }
                 await client.shutdown()
             }
-            let unreachable = try ComfyClient(configuration: .init(baseURL: URL(string: "http://127.0.0.1:9")!, authentication: .bearer(Self.token),
-                                                                   connectTimeout: .seconds(1), retry: .never), logger: logger)
+            let refusing = try RefusingPort()
+            let unreachable = try ComfyClient(configuration: .init(baseURL: refusing.url, authentication: .bearer(Self.token),
+                                                                   connectTimeout: .seconds(60), retry: .never), logger: logger)
             do { _ = try await unreachable.systemStats() } catch { #expect(!String(reflecting: error).contains(Self.token)) }
             await unreachable.shutdown()
+            withExtendedLifetime(refusing) {}
         }
         #expect(!logs.text.contains(Self.token))
     }

@@ -39,10 +39,11 @@ enum EmulatorSupport {
         try await withEmulators([configuration]) { try await body($0[0]) }
     }
 
-    /// Options for the given servers with test-friendly timings.
+    /// Options for the given servers with test-friendly timings: quick retries and health checks, but a connect
+    /// timeout no loaded machine trips (down servers here are stopped emulators or refusing ports, refused at once).
     static func options(_ urls: [URL], workflow: RenderOptions.WorkflowSource? = nil) -> RenderOptions {
         var options = RenderOptions(
-            servers: urls.map { ComfyClient.Configuration(baseURL: $0, connectTimeout: .seconds(2), stallTimeout: .seconds(20),
+            servers: urls.map { ComfyClient.Configuration(baseURL: $0, connectTimeout: .seconds(30), stallTimeout: .seconds(20),
                                                           retry: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(20), maxDelay: .milliseconds(100))) },
             workflow: workflow ?? .file(sdxlWorkflow))
         options.healthCheckInterval = .milliseconds(100)

@@ -104,7 +104,7 @@ final class ChildProcess: Sendable {
     }
 
     /// The rest of a streamed stdout after the child exited; gives up (recording an issue) if the
-    /// pipe is not closed within 20 s, which would mean another process holds it open.
+    /// pipe is not closed within 60 s, which would mean another process holds it open.
     private func remainingLines() async -> [String] {
         let stream = stdoutLines
         return await withTaskGroup(of: [String]?.self) { group in
@@ -114,12 +114,12 @@ final class ChildProcess: Sendable {
                 return rest
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(20))
+                try? await Task.sleep(for: .seconds(60))
                 return nil
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            if first == nil { Issue.record("stdout of comfybridge (pid \(pid)) stayed open 20 s after it exited") }
+            if first == nil { Issue.record("stdout of comfybridge (pid \(pid)) stayed open 60 s after it exited") }
             return first ?? []
         }
     }

@@ -2,7 +2,11 @@
 import Foundation
 import Logging
 
-/// Shared settings for network tests: fast retries, short timeouts, quiet logs.
+/// Shared settings for network tests: fast retries, timeouts no loaded machine trips, quiet logs.
+///
+/// Connect (TCP and WebSocket upgrade), request and read timeouts are a minute: on a busy CI machine an
+/// upgrade on loopback can take seconds, and a test that is not about a timeout must not fail on one.
+/// A test about a timeout sets its own short value against a server that never answers.
 enum TestSupport {
     /// Quiet unless `COMFYAPI_TEST_LOG` is set, then every client log line goes to stderr (for chasing a hang).
     static let logger: Logger = {
@@ -21,11 +25,11 @@ enum TestSupport {
             baseURL: baseURL,
             clientID: clientID,
             authentication: authentication,
-            connectTimeout: .seconds(2),
-            requestTimeout: .seconds(5),
-            readTimeout: .seconds(5),
+            connectTimeout: .seconds(60),
+            requestTimeout: .seconds(60),
+            readTimeout: .seconds(60),
             stallTimeout: stall,
-            pingInterval: .seconds(5),
+            pingInterval: .seconds(30),
             retry: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(20), maxDelay: .milliseconds(100)),
             reconnect: RetryPolicy(maxAttempts: .max, initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
     }

@@ -82,7 +82,10 @@ actor TestSocket {
     }
 
     /// The next frame, or `.closed` after `timeout` without one (so a broken test fails instead of hanging).
-    func next(timeout: Duration = .seconds(10)) async -> TestFrame {
+    ///
+    /// The default is a hang guard, generous enough for a loaded machine; only a test checking that no frame
+    /// comes passes a short one (a late frame there can only hide a fault, never invent one).
+    func next(timeout: Duration = .seconds(60)) async -> TestFrame {
         let frame: TestFrame
         if !buffer.isEmpty {
             frame = buffer.removeFirst()

@@ -31,12 +31,13 @@ enum Emulators {
         }
     }
 
-    /// Render options for these emulators with test-friendly timeouts.
+    /// Render options for these emulators with test-friendly timeouts: quick retries and health checks, but a
+    /// connect timeout no loaded machine trips (down servers here are stopped ones, which refuse at once).
     static func options(_ emulators: [ComfyEmulator], workflow: URL, maxResponseBytes: Int = 32 << 20) async -> RenderOptions {
         var servers: [ComfyClient.Configuration] = []
         for emulator in emulators {
             servers.append(ComfyClient.Configuration(
-                baseURL: await emulator.baseURL, connectTimeout: .seconds(2), stallTimeout: .seconds(20),
+                baseURL: await emulator.baseURL, connectTimeout: .seconds(30), stallTimeout: .seconds(20),
                 retry: RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(20), maxDelay: .milliseconds(100)),
                 maxResponseBytes: maxResponseBytes))
         }
