@@ -1,7 +1,7 @@
 import Testing
 @testable import ComfyWorkflow
 
-@Suite("NodeCatalog decodes every /object_info shape leniently and fast")
+@Suite("NodeCatalog decodes every /object_info shape leniently, a full-sized one included")
 struct NodeCatalogTests {
     @Test func decodesTheRecordedV1Replies() throws {
         var catalog = NodeCatalog()
