@@ -136,7 +136,8 @@ public actor ComfyEmulator {
 
     /// `http://host:port` (or `https` with TLS) of the running server.
     public var baseURL: URL {
-        URL(string: "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(boundPort)")!
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host  // IPv6 in brackets
+        return URL(string: "\(configuration.tls == nil ? "http" : "https")://\(host):\(boundPort)")!
     }
 
     /// The folder output images are written to.

@@ -34,6 +34,9 @@ public enum ComfyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line a person can act on.
     public var description: String {
         switch self {
+        case .transport(_, .certificateDoesNotListIP(let address)):
+            // The failure names the address and says all there is to act on: no "cannot talk to" prefix.
+            return TransportFailure.certificateDoesNotListIP(address).description
         case .transport(let server, let failure):
             return "cannot talk to ComfyUI at \(server): \(failure)"
         case .httpStatus(let route, let status, let body):
@@ -70,6 +73,7 @@ public enum ComfyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether a retry may succeed: transport failures and HTTP 5xx/429 replies.
     public var isTransient: Bool {
         switch self {
+        case .transport(_, .certificateDoesNotListIP): return false
         case .transport: return true
         case .httpStatus(_, let status, _): return status >= 500 || status == 429 || status == 408
         default: return false
@@ -89,6 +93,9 @@ public enum TransportFailure: Sendable, Hashable, CustomStringConvertible {
     case unreachable(String)
     /// The TLS handshake or certificate check failed.
     case tls(String)
+    /// https to a server addressed by IP: its certificate (trusted or not) lists no IP subjectAltName equal to
+    /// this address (the associated value). Trusting another CA cannot help; the certificate or URL must change.
+    case certificateDoesNotListIP(String)
     /// Connecting or the reply took longer than the configured timeout.
     case timeout(String)
     /// The connection broke before the reply was complete.
@@ -101,6 +108,7 @@ public enum TransportFailure: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unreachable(let s): return "unreachable (\(s))"
         case .tls(let s): return "TLS failed (\(s))"
+        case .certificateDoesNotListIP(let ip): return "TLS: certificate of \(ip) does not list this IP address"
         case .timeout(let s): return "timed out (\(s))"
         case .connectionLost(let s): return "connection lost (\(s))"
         case .webSocketRejected(let s): return "WebSocket upgrade refused (\(s))"

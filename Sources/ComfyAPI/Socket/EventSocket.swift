@@ -1,9 +1,11 @@
 import ComfyWorkflow
+import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOWebSocket
 import WSClient
 
 /// The client's one long-lived WebSocket: connects, greets with `feature_flags`, decodes every frame into the
@@ -26,6 +28,9 @@ actor EventSocket {
 
     private struct ConnectTimedOut: Error {}
 
+    /// The first message on every connection: what ComfyUI's own frontend announces.
+    private static let greeting = #"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#
+
     /// Why the reconnect loop stops waiting on a connection attempt.
     private enum AttemptEnd: Sendable {
         /// The WebSocket client returned: the connection ended (nil: closed cleanly) or never opened.
@@ -43,6 +48,8 @@ actor EventSocket {
     }
 
     private let settings: Settings
+    /// For `wss` to an IP literal, where to connect: `WSClient` would send the IP as SNI, which NIOSSL refuses.
+    private let ipTarget: IPAddressWebSocket.Target?
     private let router: EventRouter
     private let logger: Logger
     private var loop: Task<Void, Never>?
@@ -56,8 +63,20 @@ actor EventSocket {
 
     init(settings: Settings, router: EventRouter, logger: Logger) {
         self.settings = settings
+        self.ipTarget = Self.ipTarget(settings.url)
         self.router = router
         self.logger = logger
+    }
+
+    /// The connection target of a `wss` URL whose host is an IP literal; nil for `ws` and for host names.
+    static func ipTarget(_ url: String) -> IPAddressWebSocket.Target? {
+        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "wss",
+              let host = components.host, let address = ServerEndpoint.ipLiteral(host) else { return nil }
+        let port = components.port ?? 443
+        let bracketed = address.contains(":") ? "[\(address)]" : address
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        return IPAddressWebSocket.Target(address: address, port: port, hostHeader: "\(bracketed):\(port)", requestURI: path + query)
     }
 
     /// True while a connection is open and greeted.
@@ -187,19 +206,38 @@ actor EventSocket {
         let id = attemptCount
         let (ends, signal) = AsyncStream.makeStream(of: AttemptEnd.self)
         attempt = Attempt(id: id, signal: signal)
+        let ipTarget = self.ipTarget
+        let direct = ipTarget.map { _ in
+            IPAddressWebSocket.Options(headers: settings.headers, tls: tls ?? .makeClientConfiguration(), maxMessageBytes: maxFrame,
+                                       pingInterval: settings.pingInterval, connectTimeout: settings.connectTimeout,
+                                       closeTimeout: configuration.closeTimeout)
+        }
         let connection = Task {
             do {
-                try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls,
-                                                   eventLoopGroup: eventLoop, logger: logger) { inbound, outbound, _ in
-                    guard await self.didConnect(attempt: id) else { return }
-                    try await outbound.write(.text(#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#))
-                    for try await message in inbound.messages(maxSize: maxFrame) {
-                        let event: ServerEvent
-                        switch message {
-                        case .text(let text): event = ServerEventDecoder.decode(text: text.utf8)
-                        case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
+                if let ipTarget, let direct {
+                    try await IPAddressWebSocket.run(ipTarget, options: direct, eventLoopGroup: eventLoop, logger: logger) { messages, sender in
+                        guard await self.didConnect(attempt: id) else { return }
+                        try await sender.send(text: Self.greeting)
+                        for try await message in messages {
+                            switch message {
+                            case .text(let text): await router.route(ServerEventDecoder.decode(text: text.utf8))
+                            case .binary(let bytes): await router.route(ServerEventDecoder.decode(binary: bytes))
+                            }
                         }
-                        await router.route(event)
+                    }
+                } else {
+                    try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls,
+                                                       eventLoopGroup: eventLoop, logger: logger) { inbound, outbound, _ in
+                        guard await self.didConnect(attempt: id) else { return }
+                        try await outbound.write(.text(Self.greeting))
+                        for try await message in inbound.messages(maxSize: maxFrame) {
+                            let event: ServerEvent
+                            switch message {
+                            case .text(let text): event = ServerEventDecoder.decode(text: text.utf8)
+                            case .binary(let buffer): event = ServerEventDecoder.decode(binary: Array(buffer.readableBytesView))
+                            }
+                            await router.route(event)
+                        }
                     }
                 }
                 signal.yield(.ended(nil))
@@ -298,8 +336,19 @@ actor EventSocket {
             }
             return .transport(server: settings.server, .connectionLost("\(error)"))
         }
-        if "\(error)".contains("cannotUseIPAddressInSNI") {
-            return .transport(server: settings.server, .tls("wss to an IP address is not supported (no SNI for IPs); use a host name"))
+        if let address = ipTarget?.address, TransportClassifier.isHostnameMismatch(error) {
+            return .transport(server: settings.server, .certificateDoesNotListIP(address))
+        }
+        if let error = error as? IPAddressWebSocket.Failure {
+            switch error {
+            case .notUpgraded:
+                return .transport(server: settings.server, .webSocketRejected("the server did not upgrade \(settings.url)"))
+            case .messageTooLarge, .protocolViolation, .pingUnanswered:
+                return .transport(server: settings.server, .connectionLost("\(error)"))
+            }
+        }
+        if let error = error as? NIOWebSocketError, error == .invalidFrameLength {
+            return .transport(server: settings.server, .connectionLost("a WebSocket frame exceeded \(settings.maxFrameBytes) bytes"))
         }
         return TransportClassifier.classify(error, server: settings.server, context: "WebSocket")
     }

@@ -3,6 +3,7 @@ import ComfyWorkflow
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// The HTTP half of a client: builds requests under the base URL's prefix with auth headers, enforces size
 /// limits and timeouts, maps every failure to a `ComfyError`, and retries only idempotent requests.
@@ -157,6 +158,9 @@ struct HTTPTransport: Sendable {
     func map(_ error: any Error, route: String) -> ComfyError {
         if let error = error as? ComfyError { return error }
         let server = endpoint.description
+        if let address = endpoint.ipAddress, TransportClassifier.isHostnameMismatch(error) {
+            return .transport(server: server, .certificateDoesNotListIP(address))
+        }
         if error is NIOTooManyBytesError { return .responseTooLarge(route: route, limit: maxResponseBytes) }
         if let error = error as? HTTPClientError {
             switch error {
@@ -177,6 +181,12 @@ struct HTTPTransport: Sendable {
 
 /// Classifies low-level errors (NIO, NIOSSL, WebSocket) by kind without depending on their exact types.
 enum TransportClassifier {
+    /// Whether NIOSSL refused the peer's certificate because it does not list the name, or for a server
+    /// addressed by IP the address, that was connected to.
+    static func isHostnameMismatch(_ error: any Error) -> Bool {
+        (error as? NIOSSLExtraError) == .failedToValidateHostname
+    }
+
     static func classify(_ error: any Error, server: String, context: String) -> ComfyError {
         let typeName = String(reflecting: type(of: error))
         let text = "\(error)"

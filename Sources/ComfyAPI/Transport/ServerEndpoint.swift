@@ -1,10 +1,15 @@
 import Foundation
+import NIOCore
 
 /// A validated server address: scheme, host, port and path prefix, turned into request and WebSocket URLs.
 struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
     let secure: Bool
     let hostPort: String
     let pathPrefix: String
+    /// The host when it is an IPv4 or IPv6 literal (without brackets), nil for a host name.
+    ///
+    /// https to an IP sends no SNI (RFC 6066) and checks the certificate's IP subjectAltName entries instead.
+    let ipAddress: String?
 
     /// Parses `url`; only `http` and `https` with a host are accepted, and a query or fragment is refused.
     init(_ url: URL) throws(ComfyError) {
@@ -22,15 +27,19 @@ struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
             throw ComfyError.invalidConfiguration("base URL \(url.absoluteString) must not carry a query or fragment")
         }
         secure = scheme == "https"
-        if secure && (host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }) {
-            throw ComfyError.invalidConfiguration("base URL \(url.absoluteString): https needs a host name, not an IP address (the WebSocket's TLS cannot verify an IP); use a name the certificate lists, e.g. localhost")
-        }
+        ipAddress = Self.ipLiteral(host)
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         hostPort = components.port.map { "\(bracketed):\($0)" } ?? bracketed
         var prefix = components.percentEncodedPath
         while prefix.hasSuffix("/") { prefix.removeLast() }
         if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
         pathPrefix = prefix
+    }
+
+    /// `host` without its brackets when it is an IPv4 or IPv6 address literal; nil for a host name.
+    static func ipLiteral(_ host: String) -> String? {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return (try? SocketAddress(ipAddress: bare, port: 0)) == nil ? nil : bare
     }
 
     /// The full URL of `route` (which starts with `/`) with the query items percent-encoded.
