@@ -18,8 +18,8 @@ struct TransportSecurityTests {
         EmulatorConfiguration(timing: .instant, tls: EmulatorTLS(certificatePath: cert.certificate.path, privateKeyPath: cert.privateKey.path))
     }
 
-    /// The emulator's https URL by host name: certificates are checked against a name the certificate lists
-    /// (the client refuses https to a bare IP, whose name the WebSocket's TLS cannot verify).
+    /// The emulator's https URL by host name, so these tests check a name the certificate lists (https by IP,
+    /// checked against the certificate's IP subjectAltName, is covered by ComfyAPITests' TLSTests).
     static func byName(_ emulator: ComfyEmulator) async -> URL {
         URL(string: "https://localhost:\(await emulator.port)")!
     }
