@@ -102,7 +102,7 @@ class Session:
     """An emulator and a dashboard over a fresh copy of the demo project."""
 
     def __init__(self, tmp: Path, emulator_args: list[str], dashboard_args: list[str] = (),
-                 resolution: str | None = None):
+                 resolution: str | None = None, command: str = "dashboard"):
         self.children: list[Child] = []
         self.project = tmp / "demo"
         shutil.copytree(DEMO, self.project)
@@ -114,11 +114,13 @@ class Session:
         try:
             emulator = self.start("emulator", ["emulate", "--host", "127.0.0.1", "--port", "0", *emulator_args], tmp)
             self.server = emulator.wait_for_line(r"^(https?://\S+?)/?$", "stdout").group(1)
-            dashboard = self.start("dashboard", [
-                "dashboard", str(self.project), "--server", self.server, "--listen", "127.0.0.1:0", *dashboard_args,
+            listen = ["--listen", "127.0.0.1:0"] if command == "dashboard" else ["--dashboard", "127.0.0.1:0", "--json"]
+            self.dashboard = self.start(command, [
+                command, str(self.project), "--server", self.server, *listen, *dashboard_args,
             ], tmp)
-            # "Dashboard of <project>: http://127.0.0.1:PORT/ (Ctrl-C stops it)"
-            self.url = dashboard.wait_for_line(r"^Dashboard\b[^:]*: (https?://\S+)", "stderr").group(1)
+            # `dashboard`: "Dashboard of <project>: http://127.0.0.1:PORT/ (Ctrl-C stops it)";
+            # `render --dashboard`: "Dashboard: http://127.0.0.1:PORT/".
+            self.url = self.dashboard.wait_for_line(r"^Dashboard\b[^:]*: (https?://\S+)", "stderr").group(1)
         except BaseException:
             self.close()
             raise
@@ -211,7 +213,7 @@ def browser():
         browser.close()
 
 
-def open_page(browser: Browser, url: str, width: int = 1600, height: int = 1000) -> Page:
+def open_page(browser: Browser, url: str, width: int = 1600, height: int = 1000, live: bool = True) -> Page:
     """A page in its own browser context (its own cookies and socket), like a second browser."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
@@ -220,7 +222,8 @@ def open_page(browser: Browser, url: str, width: int = 1600, height: int = 1000)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]
     page.goto(url)
-    expect(page.locator("#connection")).to_have_attribute("data-connection", "live")
+    if live:
+        expect(page.locator("#connection")).to_have_attribute("data-connection", "live")
     return page
 
 
@@ -392,8 +395,7 @@ def test_stop_then_start_resumes_then_redo_approve_and_reject_from_the_page(brow
     shot = screenshot(page, "dashboard-finished.png")
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
         (REPO / "docs").mkdir(exist_ok=True)
-        page.set_viewport_size({"width": 1600, "height": 1000})
-        page.screenshot(path=str(REPO / "docs" / "dashboard.png"), full_page=False)
+        shutil.copyfile(shot, REPO / "docs" / "dashboard.png")
     assert shot.stat().st_size > 0
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -401,7 +403,8 @@ def test_stop_then_start_resumes_then_redo_approve_and_reject_from_the_page(brow
 def test_an_out_of_memory_recovery_shows_its_notice_and_the_tile_its_note(browser, sessions):
     # 768x432 on 600 MiB: sampling (162 MiB) fits, plain VAE decoding (648 MiB) does not, tiled
     # decoding (one 512x512 tile, 512 MiB) does.
-    session = sessions(["--vram-gib", str(600 / 1024), "--step-ms", "2", "--load-ms", "20"], resolution="768x432")
+    session = sessions(["--vram-gib", str(600 / 1024), "--step-ms", "2", "--load-ms", "20"], ["--previews", "none"],
+                       resolution="768x432")
     page = open_page(browser, session.url)
     # Redo from the page renders a panel that never rendered as its version 1: only panel_01 runs.
     tile(page, "panel_01").locator('[data-action="redo"]').click()
@@ -416,7 +419,7 @@ def test_an_out_of_memory_recovery_shows_its_notice_and_the_tile_its_note(browse
 
 def test_a_failed_panel_shows_its_reason_and_suggestion(browser, sessions):
     # 16 MiB: nothing fits, every recovery step fails, the panel fails with a reason and a suggestion.
-    session = sessions(["--vram-gib", "0.015625", "--step-ms", "2", "--load-ms", "20"])
+    session = sessions(["--vram-gib", "0.015625", "--step-ms", "2", "--load-ms", "20"], ["--previews", "none"])
     page = open_page(browser, session.url)
     click_action(page, "start")
     panel = tile(page, "panel_01")
@@ -430,3 +433,34 @@ def test_a_failed_panel_shows_its_reason_and_suggestion(browser, sessions):
     expect(run_header(page)).to_have_attribute("data-run-state", "idle")
     expect(page.locator('[data-count="failed"] strong')).to_have_text("9")
     screenshot(page, "dashboard-failed.png")
+
+
+def test_render_with_a_dashboard_streams_the_render_to_the_page_and_exits_when_it_is_done(browser, sessions):
+    session = sessions(["--previews", "--step-ms", "10", "--load-ms", "100"], command="render")
+    page = open_page(browser, session.url)
+    expect(page.locator("article[data-panel-id]")).to_have_count(len(PANELS))
+    for panel_id in PANELS:
+        expect(tile(page, panel_id)).to_have_attribute("data-status", "completed")
+        expect_output_loaded(page, panel_id, version=1)
+    assert session.dashboard.process.wait(timeout=WAIT_S) == 0, session.log()
+    # The server is gone with the render: the page says so and keeps what it showed.
+    expect(page.locator("#connection")).to_have_attribute("data-connection", "offline")
+    expect(run_header(page)).to_have_attribute("data-done", "9")
+    expect(page.locator("#banner")).to_contain_text("not answering")
+
+
+def test_with_a_token_the_page_needs_it_once_then_works_from_its_cookie(browser, sessions):
+    session = sessions(["--step-ms", "2", "--load-ms", "20"], ["--dashboard-token", "s3cret-token", "--previews", "none"])
+    assert "s3cret-token" not in session.dashboard.log(), "the token is never printed"
+    refused = open_page(browser, session.url, live=False)
+    assert refused.evaluate("fetch('/api/snapshot').then(r => r.status)") == 401
+    expect(refused.locator("article[data-panel-id]")).to_have_count(0)
+
+    page = open_page(browser, session.url + "?token=s3cret-token")
+    assert page.url == session.url, "the token leaves the address bar"
+    expect(page.locator("article[data-panel-id]")).to_have_count(len(PANELS))
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["comfybridge_dashboard"]["httpOnly"] and cookies["comfybridge_dashboard"]["sameSite"] == "Strict"
+    click_action(page, "start")
+    expect(run_header(page)).to_have_attribute("data-done", "9")
+    expect_output_loaded(page, "panel_09", version=1)
