@@ -1422,6 +1422,7 @@ body.offline .board { opacity: 0.75; transition: opacity 0.3s; }
   .grid { grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 20px; }
   .layout { grid-template-columns: minmax(0, 1fr) 400px; padding: 24px 32px 48px; }
   .topbar { padding: 14px 32px; }
+  .run-progress { max-width: 1400px; }
 }
 
 
