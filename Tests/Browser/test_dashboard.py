@@ -464,3 +464,29 @@ def test_with_a_token_the_page_needs_it_once_then_works_from_its_cookie(browser,
     click_action(page, "start")
     expect(run_header(page)).to_have_attribute("data-done", "9")
     expect_output_loaded(page, "panel_09", version=1)
+
+
+def test_a_page_whose_server_went_away_reconnects_by_itself_and_shows_the_state_again(browser, sessions):
+    session = sessions(["--step-ms", "2", "--load-ms", "20"], ["--previews", "none"])
+    page = open_page(browser, session.url)
+    click_action(page, "start")
+    expect(run_header(page)).to_have_attribute("data-done", "9")
+    expect(run_header(page)).to_have_attribute("data-run-state", "idle")
+
+    session.dashboard.stop()
+    expect(page.locator("#connection")).to_have_attribute("data-connection", "offline")
+    expect(page.locator("#banner")).to_be_visible()
+
+    # The same project served again at the same address: the page reconnects (with backoff) and
+    # reads a fresh snapshot, rebuilt from the ledger.
+    port = re.search(r":(\d+)/", session.url).group(1)
+    again = session.start("dashboard again", [
+        "dashboard", str(session.project), "--server", session.server, "--listen", f"127.0.0.1:{port}", "--previews", "none",
+    ], session.project.parent)
+    again.wait_for_line(r"^Dashboard\b[^:]*: (https?://\S+)", "stderr")
+    expect(page.locator("#connection")).to_have_attribute("data-connection", "live")
+    expect(page.locator("#banner")).to_be_hidden()
+    expect(run_header(page)).to_have_attribute("data-done", "9")
+    for panel_id in PANELS:
+        expect(tile(page, panel_id)).to_have_attribute("data-status", "completed")
+    expect_output_loaded(page, "panel_05", version=1)
