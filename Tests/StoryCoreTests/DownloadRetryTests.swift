@@ -7,7 +7,7 @@ import Testing
 
 /// A panel that rendered but whose images would not download is fetched again, never rendered again
 /// (RELIABILITY.md, bug 8).
-@Suite("Images that would not download are fetched again, not rendered again", .timeLimit(.minutes(1)))
+@Suite("Images that would not download are fetched again, not rendered again", .timeLimit(.minutes(10)))
 struct DownloadRetryTests {
     @Test func aPanelWhoseDownloadKeepsFailingIsFetchedAgainLater() async throws {
         // Seven failed downloads: the store's five tries are used up, the panel goes back to the queue,

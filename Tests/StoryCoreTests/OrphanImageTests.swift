@@ -6,7 +6,7 @@ import Testing
 
 /// A render killed after renaming an image into `outputs/<panel>/` but before recording it must not
 /// leave that image behind unlisted (RELIABILITY.md, bug 5).
-@Suite("An image put in place but never recorded is removed by the next run", .timeLimit(.minutes(1)))
+@Suite("An image put in place but never recorded is removed by the next run", .timeLimit(.minutes(10)))
 struct OrphanImageTests {
     @Test func unrecordedImageOfAKilledRunIsRemoved() async throws {
         try await EmulatorSupport.withEmulator { emulator in

@@ -4,7 +4,7 @@ import ComfyWorkflow
 import Foundation
 import Testing
 
-@Suite("A submitted prompt streams exactly its own events and ends in its history outputs", .timeLimit(.minutes(3)))
+@Suite("A submitted prompt streams exactly its own events and ends in its history outputs", .timeLimit(.minutes(10)))
 struct PromptLifecycleTests {
     @Test("a fresh run streams every event type in order and delivers its files")
     func freshRun() async throws {

@@ -3,7 +3,7 @@ import ComfyWorkflow
 import Foundation
 import Testing
 
-@Suite("Auth headers and the base URL's path prefix reach the server on HTTP and the WebSocket upgrade", .timeLimit(.minutes(3)))
+@Suite("Auth headers and the base URL's path prefix reach the server on HTTP and the WebSocket upgrade", .timeLimit(.minutes(10)))
 struct RequestShapeTests {
     @Test("credentials are sent on every HTTP request and on the upgrade", arguments: [
         (Authentication.bearer("s3cret"), "Authorization", "Bearer s3cret"),

@@ -4,7 +4,7 @@ import ComfyWorkflow
 import Foundation
 import Testing
 
-@Suite("Every HTTP route works against the emulator over loopback", .timeLimit(.minutes(3)))
+@Suite("Every HTTP route works against the emulator over loopback", .timeLimit(.minutes(10)))
 struct RouteTests {
     @Test("information routes: object info, system stats, features, embeddings, models, queue counter")
     func information() async throws {

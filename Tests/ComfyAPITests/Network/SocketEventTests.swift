@@ -4,7 +4,7 @@ import ComfyWorkflow
 import Foundation
 import Testing
 
-@Suite("The WebSocket greets with feature flags and delivers typed text and binary events", .timeLimit(.minutes(3)))
+@Suite("The WebSocket greets with feature flags and delivers typed text and binary events", .timeLimit(.minutes(10)))
 struct SocketEventTests {
     static func sd15(seed: UInt64) -> Workflow {
         try! Workflow(json: [

@@ -4,7 +4,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
-@Suite("A submit whose reply was lost asks the server before posting again", .timeLimit(.minutes(3)))
+@Suite("A submit whose reply was lost asks the server before posting again", .timeLimit(.minutes(10)))
 struct SubmitRecoveryTests {
     static let workflow = EmulatorHarness.probe(seed: 1)
 

@@ -5,7 +5,7 @@ import Foundation
 import NIOSSL
 import Testing
 
-@Suite("https and wss work with a trusted certificate and fail as TLS errors without one", .timeLimit(.minutes(1)))
+@Suite("https and wss work with a trusted certificate and fail as TLS errors without one", .timeLimit(.minutes(10)))
 struct TLSTests {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
