@@ -25,7 +25,8 @@ public actor DashboardController {
 
     /// Opens the dashboard of the project in `projectDirectory`: reads the project and, when the project
     /// was rendered before, its ledger, so the page shows the real state between renders.
-    public init(projectDirectory: URL, options: RenderOptions,
+    /// `viewerQueueCapacity` bounds each viewer's queue of messages (default 256).
+    public init(projectDirectory: URL, options: RenderOptions, viewerQueueCapacity: Int = 256,
                 logger: Logger = Logger(label: "StoryCoreDashboard", factory: { _ in SwiftLogNoOpLogHandler() })) async throws(DashboardError) {
         let project: Project
         do { project = try Project.load(from: projectDirectory) } catch { throw .project(error.description) }
@@ -47,7 +48,7 @@ public actor DashboardController {
         self.baseOptions = options
         self.logger = logger
         self.ledger = ledger
-        let hub = DashboardHub(state: state)
+        let hub = DashboardHub(state: state, viewerCapacity: viewerQueueCapacity)
         self.hub = hub
         self.monitor = monitor
     }
@@ -114,7 +115,7 @@ public actor DashboardController {
         if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .badRequest("prompt must not be empty (leave it out to keep the panel's prompt)")
         }
-        guard await hub.state.tile(panelID) != nil else { throw .notFound("the project has no panel \(panelID)") }
+        guard await hub.state.tile(panelID) != nil else { throw .badRequest("the project has no panel \(panelID)") }
         return try await start(redo: [panelID: PanelOverride(prompt: prompt, seed: seed)])
     }
 
@@ -122,7 +123,7 @@ public actor DashboardController {
     /// the manifest entry as `review` (at once between renders; with the render's own manifest writes,
     /// and at its end, while one goes).
     public func review(panelID: String, verdict: PanelReview.Verdict, version: Int?) async throws(DashboardActionError) -> PanelReview {
-        guard let tile = await hub.state.tile(panelID) else { throw .notFound("the project has no panel \(panelID)") }
+        guard let tile = await hub.state.tile(panelID) else { throw .badRequest("the project has no panel \(panelID)") }
         let chosen = version ?? tile.version
         guard chosen >= 1, chosen <= tile.version else {
             throw .notFound("\(panelID) has no version \(chosen) (its current version is \(tile.version))")

@@ -59,19 +59,14 @@ public struct DashboardConfiguration: Sendable {
     public var port: Int
     /// The token required for every request; required when `host` is not loopback.
     public var token: String?
-    /// The most messages a viewer's queue holds (default 256).
-    public var viewerQueueCapacity: Int
-
     /// The default listen address, `127.0.0.1:8290`.
     public static let defaultPort = 8290
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = DashboardConfiguration.defaultPort, token: String? = nil,
-                viewerQueueCapacity: Int = 256) {
+    public init(host: String = "127.0.0.1", port: Int = DashboardConfiguration.defaultPort, token: String? = nil) {
         self.host = host
         self.port = port
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
-        self.viewerQueueCapacity = viewerQueueCapacity
     }
 
     /// Parses `[HOST:]PORT` (a bracketed IPv6 host like `[::1]:8290` is accepted); the host defaults to `127.0.0.1`.

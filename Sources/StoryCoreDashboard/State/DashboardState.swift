@@ -210,10 +210,16 @@ public struct DashboardState: Sendable {
             return nil
         case .retrying(let panelID, _):
             let reason = Self.text(json["reason"]) ?? "retrying"
-            let server = tile(panelID)?.server
+            let server = json["server"]?.stringValue ?? tile(panelID)?.server
             let who = server.map { "\($0) " } ?? ""
-            let outOfMemory = reason.lowercased().contains("memory")
-            let text = outOfMemory ? "\(who)ran out of memory on \(panelID): \(reason)" : "\(panelID) is retried: \(reason)"
+            let text: String
+            if json["code"]?.stringValue == "out_of_memory" || reason.lowercased().hasPrefix("out of memory") {
+                var step = reason
+                for prefix in ["out of memory; ", "out of memory: "] where step.lowercased().hasPrefix(prefix) { step = String(step.dropFirst(prefix.count)) }
+                text = "\(who)ran out of memory on \(panelID): \(step), retrying"
+            } else {
+                text = "\(panelID) is retried: \(reason)"
+            }
             note(Notice(at: now, level: .warning, panelID: panelID, server: server, text: text))
             update(panelID) { $0.notes.appendOnce(reason) }
             return panelID
