@@ -9,6 +9,7 @@ struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chaos",
         abstract: "Run the seeded chaos campaign and decoder fuzzing against embedded emulators.",
+        usage: "comfybridge chaos [<options>]",
         discussion: "Each run renders a 16-panel project with this executable's `render` against two emulators on 127.0.0.1 while killing the render (SIGKILL), restarting emulators, dropping sockets, sending HTTP 500 bursts, slow replies and out-of-memory errors, then checks every invariant: each panel completed once with matching SHA-256, no temporary files, manifest, project.json and ledger valid at every kill point, project.json keys kept. A failing run prints its seed; replay it with `--runs 1 --run-seed <seed>`. Failed runs keep their folder under --work-dir. Exit 0 when every invariant held and no fuzz case was unsafe, 1 otherwise.")
 
     @Option(help: "Chaos runs.")

@@ -8,8 +8,8 @@ struct ComfyBridgeCommand: AsyncParsableCommand {
         commandName: "comfybridge",
         abstract: "Render StoryCore projects through one or more ComfyUI servers.",
         discussion: """
-            Server URL: --server, else $COMFYUI_URL, else http://127.0.0.1:8188. Bearer token: --token,
-            else $COMFYUI_TOKEN (never printed). Results and JSON go to stdout, messages and progress to
+            Server URL: --server, else $COMFYUI_URL, else http://127.0.0.1:8188. Bearer token: --token, \
+            else $COMFYUI_TOKEN (never printed). Results and JSON go to stdout, messages and progress to \
             stderr.
 
             \(ExitStatus.helpText)

@@ -9,6 +9,7 @@ struct EmulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulate",
         abstract: "Run a ComfyUI-compatible emulator (HTTP + WebSocket) until interrupted.",
+        usage: "comfybridge emulate [<options>]",
         discussion: """
             Serves the ComfyUI 0.8 protocol with simulated execution: any ComfyUI client (for example \
             scripts/python_client_check.py) can queue prompts, follow /ws events and download PNG outputs \

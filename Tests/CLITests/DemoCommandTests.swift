@@ -45,6 +45,31 @@ struct DemoCommandTests {
         #expect(events.last?["total"]?.intValue == 1)
     }
 
+    @Test func theClosingNextHintFitsTheTerminalWidth() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let path = folder.appendingPathComponent("d").standardizedFileURL.path
+        let command = "comfybridge render \(path) --fresh --server http://127.0.0.1:8188"
+        // Narrow: as narrow as the folder path (the one word that cannot be broken) allows.
+        let columns = path.count + 14
+        let narrow = try await ChildProcess.run(["demo", "--out", "d", "--panels", "1", "--step-ms", "0"], in: folder,
+                                                environment: ["COLUMNS": String(columns)])
+        #expect(narrow.status == 0, "stderr: \(narrow.stderr)")
+        let lines = narrow.stderr.split(separator: "\n").map(String.init)
+        let hint = Array(lines.drop { !$0.hasPrefix("Next:") })
+        #expect(hint.first == "Next:     (on a real ComfyUI)", "\(lines)")
+        for line in hint { #expect(line.count <= columns, "\(line.count) > \(columns) columns: \(line)") }
+        // The wrapped command still pastes into a shell as the same command.
+        let pasted = hint.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasSuffix(" \\") ? String($0.dropLast(2)) : $0 }.joined(separator: " ")
+        #expect(pasted == command)
+        #expect(hint.count > 2)
+        // Wide: one line.
+        let wide = try await ChildProcess.run(["demo", "--out", "d", "--panels", "1", "--step-ms", "0"], in: folder,
+                                              environment: ["COLUMNS": "200"])
+        #expect(wide.status == 0, "stderr: \(wide.stderr)")
+        #expect(wide.stderr.split(separator: "\n").contains { $0 == "Next:     \(command)   (on a real ComfyUI)" }, "\(wide.stderr)")
+    }
+
     @Test func demoRunTwiceResumesAndRendersNothingAgain() async throws {
         let folder = try Fixtures.temporaryFolder()
         let first = try await ChildProcess.run(["demo", "--out", "d", "--panels", "2", "--step-ms", "0", "--json"], in: folder)

@@ -8,6 +8,7 @@ struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Serve a project's live storyboard dashboard, and start, stop and redo renders from the page.",
+        usage: "comfybridge dashboard [<options>] <project-dir>",
         discussion: "The page shows the project's ledger and manifest (every panel with its status, versions and images), the servers' health and memory, and notices; renders started from it stream live. It listens on 127.0.0.1:8290 unless --listen says otherwise; any address other than loopback needs --dashboard-token (or $COMFYBRIDGE_DASHBOARD_TOKEN). The URL goes to stderr, never with the token. Ctrl-C stops a running render (resumable) and the server.")
 
     @Argument(help: ArgumentHelp("The project folder (holding project.json and storyboard.json).", valueName: "project-dir"))

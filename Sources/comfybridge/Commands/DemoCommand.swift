@@ -8,10 +8,11 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Render the bundled 9-panel demo project on an embedded ComfyUI emulator.",
+        usage: "comfybridge demo [<options>]",
         discussion: """
-            Starts the emulator on a free loopback port, copies the demo project to --out, renders it
-            through the same client stack a real server gets, and prints where the images, the manifest
-            and the updated project are. Running it again resumes (nothing is rendered twice); add
+            Starts the emulator on a free loopback port, copies the demo project to --out, renders it \
+            through the same client stack a real server gets, and prints where the images, the manifest \
+            and the updated project are. Running it again resumes (nothing is rendered twice); add \
             --fresh to render everything again.
             """)
 
@@ -28,6 +29,31 @@ struct DemoCommand: AsyncParsableCommand {
     var fresh = false
 
     @OptionGroup var output: OutputOptions
+
+    /// The closing "Next:" hint: the command that renders the demo project on a real ComfyUI, on one
+    /// line when it fits `width`, else with the note on its own line and the command continued with
+    /// ` \\` at word boundaries (so it still pastes into a shell); only a single word longer than the
+    /// width (a long folder path) can overrun it.
+    static func nextLines(directory: String, width: Int) -> [String] {
+        let label = "Next:     ", note = "(on a real ComfyUI)"
+        let words = ["comfybridge", "render", directory, "--fresh", "--server", "http://127.0.0.1:8188"]
+        let single = label + words.joined(separator: " ") + "   " + note
+        guard single.count > width else { return [single] }
+        let indent = String(repeating: " ", count: label.count)
+        var lines = [label + note]
+        var line = indent + words[0]
+        for (index, word) in words.enumerated().dropFirst() {
+            let continuation = index == words.count - 1 ? 0 : 2
+            if line.count + 1 + word.count + continuation <= width {
+                line += " " + word
+            } else {
+                lines.append(line + " \\")
+                line = indent + "  " + word
+            }
+        }
+        lines.append(line)
+        return lines
+    }
 
     func validate() throws {
         if let panels, !(1...9).contains(panels) { throw ValidationError("--panels must be between 1 and 9") }
@@ -56,9 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
             await emulator.stop()
             var lines = RenderSession.summaryLines(summary, project: project, resume: "comfybridge demo --out \(directory.path)")
             lines.append("Workflow: \(directory.appendingPathComponent(DemoProjectFiles.workflowFileName).path)")
-            if summary.succeeded {
-                lines.append("Next:     comfybridge render \(directory.path) --fresh --server http://127.0.0.1:8188   (on a real ComfyUI)")
-            }
+            if summary.succeeded { lines += Self.nextLines(directory: directory.path, width: console.width) }
             for line in lines {
                 if mode == .jsonLines { console.error(line) } else { console.output(line) }
             }

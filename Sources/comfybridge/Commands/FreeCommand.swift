@@ -6,7 +6,8 @@ import ComfyWorkflow
 struct FreeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "free",
-        abstract: "Ask a server to free cached memory (and unload models with --unload-models).")
+        abstract: "Ask a server to free cached memory (and unload models with --unload-models).",
+        usage: "comfybridge free [--unload-models] [<options>]")
 
     @Flag(name: .customLong("unload-models"), help: "Also unload every model from GPU memory.")
     var unloadModels = false

@@ -8,6 +8,7 @@ struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Show finished prompts (or one prompt) with outcome and output files.",
+        usage: "comfybridge history [<options>] [<prompt-id>]",
         discussion: "Exit 1 when the prompt ID is not in the server's history.")
 
     @Argument(help: ArgumentHelp("One prompt id.", valueName: "prompt-id"))

@@ -6,7 +6,8 @@ import ComfyWorkflow
 struct InterruptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interrupt",
-        abstract: "Interrupt the running prompt (only when it is PROMPT-ID, if given).")
+        abstract: "Interrupt the running prompt (only when it is PROMPT-ID, if given).",
+        usage: "comfybridge interrupt [<options>] [<prompt-id>]")
 
     @Argument(help: ArgumentHelp("Interrupt only this prompt.", valueName: "prompt-id"))
     var promptID: String?

@@ -8,7 +8,7 @@ struct PanelsCommand: AsyncParsableCommand {
         commandName: "panels",
         abstract: "List each panel with shot, seed, status, version, files and prompt (what to check before --redo).",
         discussion: """
-            Reads PROJECT_DIR and its run ledger (outputs/.comfybridge/); contacts no server and
+            Reads PROJECT_DIR and its run ledger (outputs/.comfybridge/); contacts no server and \
             changes nothing. With --json, stdout gets one JSON document (seeds as exact integers).
             """)
 

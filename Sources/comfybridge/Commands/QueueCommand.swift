@@ -7,7 +7,8 @@ import Foundation
 struct QueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
-        abstract: "List a server's running and pending prompts, or clear / delete pending ones.")
+        abstract: "List a server's running and pending prompts, or clear / delete pending ones.",
+        usage: "comfybridge queue [--clear] [--delete <prompt-id> ...] [<options>]")
 
     @Flag(help: "Remove every pending prompt (the running one continues; see `interrupt`).")
     var clear = false

@@ -9,16 +9,16 @@ struct RenderCommand: AsyncParsableCommand {
         commandName: "render",
         abstract: "Render a StoryCore project (resumes the previous run unless --fresh).",
         discussion: """
-            Each panel becomes one workflow run with its seed, prompt and size; images go to
-            PROJECT_DIR/outputs/<panel_id>/, the manifest to PROJECT_DIR/outputs/manifest.json, and
-            project.json is updated. On a terminal a progress bar is shown on stderr; with --json, or
-            when stdout is not a terminal, stdout gets one JSON object per event. Ctrl-C stops
-            submitting, interrupts this run's prompts and saves the ledger (exit 130); run the same
+            Each panel becomes one workflow run with its seed, prompt and size; images go to \
+            PROJECT_DIR/outputs/<panel_id>/, the manifest to PROJECT_DIR/outputs/manifest.json, and \
+            project.json is updated. On a terminal a progress bar is shown on stderr; with --json, or \
+            when stdout is not a terminal, stdout gets one JSON object per event. Ctrl-C stops \
+            submitting, interrupts this run's prompts and saves the ledger (exit 130); run the same \
             command again to resume.
 
-            --panel and --shot render only those panels (completed ones are kept). --redo renders
-            panels again as version 2, 3, ... into outputs/<panel_id>/v<N>/, keeping every earlier
-            file; --prompt/--seed change that version only. An interrupted redo is finished by the
+            --panel and --shot render only those panels (completed ones are kept). --redo renders \
+            panels again as version 2, 3, ... into outputs/<panel_id>/v<N>/, keeping every earlier \
+            file; --prompt/--seed change that version only. An interrupted redo is finished by the \
             next render (with or without --redo), never started over as another version.
             """)
 
@@ -44,10 +44,10 @@ struct RenderCommand: AsyncParsableCommand {
 
     @OptionGroup var redo: RedoOptions
 
-    @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted (default 1 GiB).", valueName: "bytes"))
+    @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted, in bytes.", valueName: "bytes"))
     var maxOutputBytes: Int64 = 1 << 30
 
-    @Option(name: .customLong("max-json-bytes"), help: ArgumentHelp("Largest JSON reply accepted from a server (default 32 MiB).", valueName: "bytes"))
+    @Option(name: .customLong("max-json-bytes"), help: ArgumentHelp("Largest JSON reply accepted from a server, in bytes.", valueName: "bytes"))
     var maxJSONBytes: Int = 32 << 20
 
     @Option(name: .customLong("dashboard"),

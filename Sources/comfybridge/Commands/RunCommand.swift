@@ -10,9 +10,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run one workflow on a server and download its outputs.",
         discussion: """
-            Parameters are injected by following the graph's links (seed into every seed/noise_seed,
-            prompts into the sampler's positive and negative text encoders, size and batch into the
-            latent); --set NODE.INPUT=VALUE sets any input last. The graph is validated against the
+            Parameters are injected by following the graph's links (seed into every seed/noise_seed, \
+            prompts into the sampler's positive and negative text encoders, size and batch into the \
+            latent); --set NODE.INPUT=VALUE sets any input last. The graph is validated against the \
             server's nodes before it is queued. Ctrl-C interrupts the prompt on the server (exit 130).
             """)
 

@@ -8,6 +8,7 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show each server's version, devices and free VRAM, and its queue.",
+        usage: "comfybridge status [<options>]",
         discussion: "Exit 0 when at least one server answered, 3 when none did.")
 
     @OptionGroup var server: ServerOptions

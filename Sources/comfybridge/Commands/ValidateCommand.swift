@@ -7,10 +7,11 @@ struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a workflow against a server's nodes; convert a UI export to the API format.",
+        usage: "comfybridge validate [<options>] <workflow.json>",
         discussion: """
-            Detects whether the file is the API format or a UI export, converts a UI export with the
-            server's node catalogue (--write-api FILE saves the result), and lists every problem the
-            server would find. Without --server (and without $COMFYUI_URL) it checks against the
+            Detects whether the file is the API format or a UI export, converts a UI export with the \
+            server's node catalogue (--write-api FILE saves the result), and lists every problem the \
+            server would find. Without --server (and without $COMFYUI_URL) it checks against the \
             embedded emulator's catalogue and says so. Exit 0: valid; 2: problems found.
             """)
 

@@ -22,8 +22,14 @@ struct Console: Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// The terminal width from `$COLUMNS`, else 100.
+    /// The terminal width: `$COLUMNS` (which shells set but rarely export), else the width of the
+    /// terminal on stderr or stdout, else 100.
     var width: Int {
-        ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 20 ? $0 : nil } ?? 100
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap({ Int($0) }), columns > 20 { return columns }
+        for descriptor in [STDERR_FILENO, STDOUT_FILENO] {
+            var size = winsize()
+            if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        }
+        return 100
     }
 }

@@ -17,12 +17,13 @@ enum ExitStatus: Int32, Sendable {
     /// The `ArgumentParser` exit code carrying this status.
     var exitCode: ExitCode { ExitCode(rawValue) }
 
-    /// The table printed at the end of `comfybridge --help`.
+    /// The table printed at the end of `comfybridge --help`; each row is shorter than 80 columns, so
+    /// the help's wrapping never splits one.
     static let helpText = """
         Exit codes:
           0    everything was done
           1    some panels (or the prompt, or the server operation) failed
-          2    bad input: usage, missing file, invalid JSON, invalid project or workflow, validation problems
+          2    bad input: usage, a missing or invalid file, project or workflow
           3    no ComfyUI server reachable
           130  interrupted by Ctrl-C (the next `render` resumes)
         """
