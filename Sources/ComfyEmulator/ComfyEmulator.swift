@@ -43,6 +43,7 @@ public actor ComfyEmulator {
     private var workerTask: Task<Void, Never>?
     private var serviceGroup: ServiceGroup?
     private var boundPort = 0
+    private let serverNames = ServerNameLog()
 
     /// Creates an emulator; nothing listens until `start()`. `logger` receives the server's logs
     /// (defaults to a logger at `.warning`).
@@ -88,7 +89,8 @@ public actor ComfyEmulator {
             })
         }
         let wsConfig = WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .disabled, closeTimeout: .seconds(2))
-        let tlsConfig = try configuration.tls.map(Self.tlsConfiguration)
+        let names = serverNames
+        let tlsConfig = try configuration.tls.map { try Self.tlsConfiguration($0, names: names) }
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: EmulatorHTTPResponder(core: core, maxBodyBytes: configuration.maxUploadBytes, latency: latency),
@@ -115,12 +117,20 @@ public actor ComfyEmulator {
         boundPort = bound
     }
 
-    private static func tlsConfiguration(_ tls: EmulatorTLS) throws -> TLSConfiguration {
+    /// The server's TLS settings; every handshake's SNI name (or its absence) is recorded in `names` before it goes on.
+    private static func tlsConfiguration(_ tls: EmulatorTLS, names: ServerNameLog) throws -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
             do {
                 let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
-                return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                configuration.sslContextCallback = { hello, promise in
+                    Task {
+                        await names.record(hello.serverHostname)
+                        promise.succeed(.noChanges)
+                    }
+                }
+                return configuration
             } catch {
                 throw EmulatorError.tls(path: tls.privateKeyPath, reason: "\(error)")
             }
@@ -129,6 +139,12 @@ public actor ComfyEmulator {
         } catch {
             throw EmulatorError.tls(path: tls.certificatePath, reason: "\(error)")
         }
+    }
+
+    /// The SNI host name of each TLS handshake so far (the latest 1024), oldest first; nil where the client sent
+    /// none (as a client must for a server addressed by IP). Empty without TLS.
+    public var tlsServerNames: [String?] {
+        get async { await serverNames.names }
     }
 
     /// The port the server listens on (after `start()`; 0 before).
@@ -198,5 +214,16 @@ public actor ComfyEmulator {
     /// How many times a prompt with this id has been run.
     public func executionCount(promptID: String) async -> Int {
         await core?.executionCount(promptID) ?? 0
+    }
+}
+
+/// The SNI names of the latest TLS handshakes (at most `limit`), in order (nil: none sent).
+private actor ServerNameLog {
+    private(set) var names: [String?] = []
+    private let limit = 1024
+
+    func record(_ name: String?) {
+        if names.count == limit { names.removeFirst() }
+        names.append(name)
     }
 }

@@ -63,6 +63,8 @@ struct TLSTests {
             _ = try await client.systemStats()
             try await client.connect()
             try await Self.runAndDownload(client)
+            let names = await emulator.tlsServerNames
+            #expect(names.count >= 2 && names.allSatisfy { $0 == nil }, "no SNI for an IP, on HTTP and on wss: \(names)")
         }
     }
 
@@ -74,6 +76,8 @@ struct TLSTests {
             _ = try await client.systemStats()
             try await client.connect()
             try await Self.runAndDownload(client)
+            let names = await emulator.tlsServerNames
+            #expect(names.count >= 2 && names.allSatisfy { $0 == nil }, "no SNI for an IP, on HTTP and on wss: \(names)")
         }
     }
 
@@ -109,6 +113,9 @@ struct TLSTests {
                 _ = try await client.systemStats()
                 try await client.connect()
             }
+            let names = await emulator.tlsServerNames
+            #expect(names.contains("localhost") && names.contains(nil), "SNI is sent for a name, never for the IP: \(names)")
+            #expect(!names.contains("127.0.0.1"))
         }
     }
 
