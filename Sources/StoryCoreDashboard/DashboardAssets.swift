@@ -403,13 +403,14 @@ function buildTile(panel) {
       el("div", { class: "meta" },
         el("span", { class: "seed", title: "seed" }),
         el("span", { class: "server", "data-role": "server" }),
-        el("span", { class: "node", "data-role": "node" })),
+        el("span", { class: "node", "data-role": "node" }),
+        el("div", { class: "switchers" },
+          el("div", { class: "files", role: "group", "aria-label": "Images of this version" }),
+          el("div", { class: "versions", role: "group", "aria-label": "Versions" }))),
       el("div", { class: "failure", "data-role": "failure", hidden: true },
         el("div", { class: "failure-kind" }), el("div", { class: "failure-message" }), el("div", { class: "failure-suggestion" })),
       el("ul", { class: "notes", "data-role": "notes" })),
     el("footer", { class: "tile-foot" },
-      el("div", { class: "versions", role: "group", "aria-label": "Versions" }),
-      el("div", { class: "files", role: "group", "aria-label": "Images of this version" }),
       el("div", { class: "actions" },
         el("button", {
           type: "button", class: "btn small approve", "data-action": "approve", title: "Approve the version shown",
@@ -419,6 +420,7 @@ function buildTile(panel) {
           type: "button", class: "btn small reject", "data-action": "reject", title: "Reject the version shown",
           onclick: (event) => review(id, "reject", event.currentTarget),
         }, "Reject"),
+        el("span", { class: "spacer" }),
         redoButton,
         el("button", {
           type: "button", class: "btn small icon", "data-role": "redo-options", "aria-expanded": "false",
@@ -1270,7 +1272,7 @@ body.offline .board { opacity: 0.75; transition: opacity 0.3s; }
 .prompt[open] summary { -webkit-line-clamp: unset; display: block; }
 .prompt summary:hover { color: var(--text); }
 
-.meta { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; color: var(--muted); font-family: var(--mono); }
+.meta { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; font-size: 12px; color: var(--muted); font-family: var(--mono); }
 .meta span:empty { display: none; }
 .meta .server::before { content: "@ "; color: var(--faint); }
 
@@ -1303,8 +1305,11 @@ body.offline .board { opacity: 0.75; transition: opacity 0.3s; }
   gap: 8px;
   padding: 8px 12px 10px;
 }
+.switchers { display: flex; gap: 10px; margin-left: auto; font-family: var(--mono); }
 .versions, .files { display: flex; gap: 4px; }
-.actions { display: flex; gap: 6px; margin-left: auto; }
+.files:empty { display: none; }
+.actions { display: flex; gap: 6px; flex: 1; }
+.actions .spacer { flex: 1; }
 
 .version, .file {
   appearance: none;

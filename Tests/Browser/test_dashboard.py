@@ -288,7 +288,7 @@ def manifest_panel(session: Session, panel_id: str) -> dict | None:
 
 
 def test_a_render_shows_every_tile_going_live_and_two_browsers_agree_even_after_a_reload(browser, sessions):
-    session = sessions(["--previews", "--step-ms", "30", "--load-ms", "100"])
+    session = sessions(["--previews", "--step-ms", "40", "--load-ms", "100"])
     first = open_page(browser, session.url)
     second = open_page(browser, session.url, width=1280, height=800)
 
