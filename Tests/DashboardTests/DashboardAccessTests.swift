@@ -31,6 +31,10 @@ import Testing
         #expect(!DashboardAccess.isSameOrigin(origin: "http://evil.example", host: "127.0.0.1:8290"))
         #expect(!DashboardAccess.isSameOrigin(origin: "null", host: "127.0.0.1:8290"))
         #expect(!DashboardAccess.isSameOrigin(origin: "http://127.0.0.1:8290", host: nil))
+        #expect(DashboardAccess.isSameOrigin(origin: "ws://127.0.0.1", host: "127.0.0.1:8290"), "swift-websocket's form")
+        #expect(!DashboardAccess.isSameOrigin(origin: "ws://evil.example", host: "127.0.0.1:8290"))
+        #expect(!DashboardAccess.isSameOrigin(origins: ["ws://127.0.0.1", "http://evil.example"], host: "127.0.0.1:8290"),
+                "one foreign Origin among several refuses the request")
     }
 
     @Test func listenAddressesParseWithLoopbackAsTheDefaultHost() throws {

@@ -36,11 +36,22 @@ public struct DashboardAccess: Sendable {
     }
 
     /// True when `origin` is absent, or is this server's own origin: `http://<host>` as the browser
-    /// sent `Host` (scheme, host and port compared without regard to case).
+    /// sent `Host` (scheme, host and port compared without regard to case). Non-browser WebSocket
+    /// clients (swift-websocket) send `ws://<host name>` for the URL they connect to; that form is
+    /// accepted too, as no browser document has a `ws:` origin.
     public static func isSameOrigin(origin: String?, host: String?) -> Bool {
         guard let origin else { return true }
         guard let host, !host.isEmpty else { return false }
-        return origin.lowercased() == "http://\(host.lowercased())"
+        let given = origin.lowercased()
+        let own = host.lowercased()
+        if given == "http://\(own)" { return true }
+        let hostName = own.hasPrefix("[") ? String(own.prefix { $0 != "]" }) + "]" : String(own.split(separator: ":").first ?? "")
+        return given == "ws://\(own)" || given == "ws://\(hostName)"
+    }
+
+    /// True when every `Origin` header of a request is this server's own (none at all is fine).
+    public static func isSameOrigin(origins: [String], host: String?) -> Bool {
+        origins.allSatisfy { isSameOrigin(origin: $0, host: host) }
     }
 
     private static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {

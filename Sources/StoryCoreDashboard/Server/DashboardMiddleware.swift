@@ -60,7 +60,7 @@ struct DashboardGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     static func originAllowed(_ request: Request) -> Bool {
         let isUpgrade = request.headers[.upgrade]?.lowercased() == "websocket"
         guard request.method == .post || isUpgrade else { return true }
-        return DashboardAccess.isSameOrigin(origin: request.headers[.origin], host: request.head.authority)
+        return DashboardAccess.isSameOrigin(origins: request.headers[values: .origin], host: request.head.authority)
     }
 
     /// The token cookie's value, percent-decoded.

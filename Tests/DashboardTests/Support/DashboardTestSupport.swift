@@ -100,6 +100,9 @@ struct Dashboard: Sendable {
     let emulator: ComfyEmulator
     let port: Int
 
+    /// An HTTP client that does not follow redirects (the token link answers one).
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+
     var base: String { "http://127.0.0.1:\(port)" }
     var origin: String { "http://127.0.0.1:\(port)" }
 
@@ -113,7 +116,7 @@ struct Dashboard: Sendable {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name.lowercased(), $0.value) },
                           body: Array(buffer: bytes))
