@@ -439,7 +439,14 @@ function toggleRedoForm(tile, open) {
   const show = open === undefined ? form.hidden : open;
   form.hidden = !show;
   toggle.setAttribute("aria-expanded", String(show));
-  if (show) form.querySelector('[data-role="redo-seed"]').focus();
+  if (!show) return;
+  // Empty fields keep the panel's seed and prompt: show them as the placeholders.
+  const panel = model.panels.get(tile.dataset.panelId);
+  if (panel) {
+    form.querySelector('[data-role="redo-seed"]').placeholder = `seed (empty keeps ${panel.seed})`;
+    form.querySelector('[data-role="redo-prompt"]').placeholder = `prompt (empty keeps: ${panel.prompt})`;
+  }
+  form.querySelector('[data-role="redo-seed"]').focus();
 }
 
 /** The version shown: the one the viewer picked, else the current one, else the newest with files. */
