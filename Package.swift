@@ -119,6 +119,8 @@ let package = Package(
             dependencies: [
                 "CAllocatorTuning",
                 "StoryCore",
+                "StoryCoreDashboard",
+                .product(name: "WSClient", package: "swift-websocket"),
                 "ComfyAPI",
                 "ComfyWorkflow",
                 "ComfyEmulator",

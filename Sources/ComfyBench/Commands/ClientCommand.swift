@@ -3,6 +3,7 @@ import CAllocatorTuning
 import ComfyAPI
 import Foundation
 import StoryCore
+import StoryCoreDashboard
 
 /// Hidden mode: ComfyBridge's side of a scenario, rendering a generated project in its own process
 /// so that the harness reads its CPU time and peak memory from `wait4`, exactly like the baseline's.
@@ -28,6 +29,15 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: .customLong("in-flight"), help: "Prompts kept on each server at once.")
     var inFlight = RenderOptions(servers: []).maxInFlightPerServer
 
+    @Flag(name: .customLong("dashboard"), help: "Render through the live dashboard (served on a free loopback port).")
+    var dashboard = false
+
+    @Option(name: .customLong("dashboard-viewers"), help: "With --dashboard: wait for this many viewers before rendering.")
+    var dashboardViewers = 0
+
+    @Option(name: .customLong("dashboard-port-file"), help: "Where the dashboard's port is written once it listens.")
+    var dashboardPortFile: String?
+
     func run() async throws {
         let urls = try server.map { text in
             guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("not a server URL: \(text)") }
@@ -38,19 +48,47 @@ struct ClientCommand: AsyncParsableCommand {
                                     workflow: .file(URL(fileURLWithPath: workflow)))
         options.maxInFlightPerServer = inFlight
         options.fresh = true
-        let renderer = Renderer(project: loaded, options: options)
-        let startedUnix = Date().timeIntervalSince1970 * 1000
-        let started = ContinuousClock.now
-        async let outcome = renderer.run()
         var files = 0
         var bytes: Int64 = 0
-        for await event in renderer.events {
-            if case .completed(_, let stored, _) = event {
-                files += stored.count
-                bytes += stored.reduce(0) { $0 + $1.bytes }
+        let startedUnix: Double
+        let started: ContinuousClock.Instant
+        let summary: RenderSummary
+        if dashboard || dashboardViewers > 0 {
+            // The render goes through the dashboard, watched by viewers in the harness's process.
+            options.previewMethod = .none
+            let controller = try await DashboardController(projectDirectory: loaded.directory, options: options)
+            let server = try DashboardServer(configuration: DashboardConfiguration(port: 0), controller: controller)
+            try await server.start()
+            try Data("\(await server.port)".utf8).write(to: URL(fileURLWithPath: dashboardPortFile ?? "dashboard.port"))
+            let waitStarted = ContinuousClock.now
+            while await controller.hub.viewerCount < dashboardViewers {
+                guard ContinuousClock.now - waitStarted < .seconds(60) else { throw ValidationError("the dashboard viewers did not connect") }
+                try await Task.sleep(for: .milliseconds(5))
             }
+            startedUnix = Date().timeIntervalSince1970 * 1000
+            started = ContinuousClock.now
+            let run = try await controller.start(observe: true)
+            for await event in run.events {
+                if case .completed(_, let stored, _) = event {
+                    files += stored.count
+                    bytes += stored.reduce(0) { $0 + $1.bytes }
+                }
+            }
+            summary = try await run.summary()
+            await server.shutdown()
+        } else {
+            let renderer = Renderer(project: loaded, options: options)
+            startedUnix = Date().timeIntervalSince1970 * 1000
+            started = ContinuousClock.now
+            async let outcome = renderer.run()
+            for await event in renderer.events {
+                if case .completed(_, let stored, _) = event {
+                    files += stored.count
+                    bytes += stored.reduce(0) { $0 + $1.bytes }
+                }
+            }
+            summary = try await outcome
         }
-        let summary = try await outcome
         let elapsed = ContinuousClock.now - started
         let finishedUnix = Date().timeIntervalSince1970 * 1000
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

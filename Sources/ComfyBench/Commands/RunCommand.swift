@@ -10,10 +10,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// A scenario name on the command line.
     enum ScenarioName: String, ExpressibleByArgument, CaseIterable {
-        case feed, pool, throughput, memory, all
+        case feed, pool, throughput, memory, dashboard, all
     }
 
-    @Option(help: "Which scenario to run: feed, pool, throughput, memory or all.")
+    @Option(help: "Which scenario to run: feed, pool, throughput, memory, dashboard (feed through the live dashboard with 0, 10 and 100 viewers; not part of all) or all.")
     var scenario: ScenarioName = .all
 
     @Flag(help: "Print the figures as JSON on stdout (the table goes to stderr).")
@@ -62,6 +62,9 @@ struct RunCommand: AsyncParsableCommand {
         var scenarios: [any Scenario] = []
         if scenario == .feed || scenario == .all {
             scenarios.append(FeedScenario(repetitions: settings.feedRepetitions, latencyMilliseconds: settings.latencyMilliseconds))
+        }
+        if scenario == .dashboard {
+            scenarios.append(DashboardFeedScenario(repetitions: settings.feedRepetitions, latencyMilliseconds: settings.latencyMilliseconds))
         }
         if scenario == .pool || scenario == .all {
             scenarios.append(PoolScenario(repetitions: settings.poolRepetitions, latencyMilliseconds: settings.latencyMilliseconds))

@@ -35,9 +35,10 @@ struct Workspace: Sendable {
 
     /// Writes a project of `shape` into a fresh folder, runs `client` against `servers`, and deletes
     /// the project (and its downloads) afterwards.
-    /// `timeout` replaces the workspace's client timeout for this run.
+    /// `timeout` replaces the workspace's client timeout for this run. With `viewers`, ComfyBridge renders
+    /// through its dashboard, watched by that many WebSocket viewers in this process.
     func run(_ client: ClientKind, shape: BenchProject.Shape, servers: [EmulatorProcess],
-             timeout: Duration? = nil) async throws(BenchError) -> ClientRun {
+             timeout: Duration? = nil, viewers: Int = 0, dashboard: Bool = false) async throws(BenchError) -> ClientRun {
         let folder = root.appendingPathComponent("client-" + Self.uniqueName(), isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let project = try BenchProject.write(shape, to: folder.appendingPathComponent("project", isDirectory: true))
@@ -46,15 +47,29 @@ struct Workspace: Sendable {
         let child: ChildProcess
         switch client {
         case .comfyBridge:
+            let dashboardArguments = dashboard || viewers > 0
+                ? ["--dashboard", "--dashboard-viewers", String(viewers), "--dashboard-port-file", folder.appendingPathComponent("dashboard.port").path] : []
             child = try ChildProcess.spawn(Executable.path, ["client", "--project", project.directory.path, "--workflow", project.workflow.path]
-                + urls.flatMap { ["--server", $0] }, stdout: stdout, stderr: stderr)
+                + urls.flatMap { ["--server", $0] } + dashboardArguments, stdout: stdout, stderr: stderr)
         case .baseline:
             guard let baseline else { throw .python("the baseline is unavailable") }
             child = try ChildProcess.spawn(baseline.python, [baseline.script, "--workflow", project.workflow.path, "--panels", String(shape.panels),
                                                              "--out", folder.appendingPathComponent("baseline-out").path]
                 + urls.flatMap { ["--server", $0] }, stdout: stdout, stderr: stderr)
         }
-        let end = try await child.wait(timeout: timeout ?? clientTimeout)
+        var watching: DashboardViewers?
+        if viewers > 0, client == .comfyBridge {
+            do { watching = try await DashboardViewers.connect(count: viewers, portFile: folder.appendingPathComponent("dashboard.port")) } catch {
+                _ = try? await child.wait(timeout: .seconds(70))
+                throw error
+            }
+        }
+        let end: ChildProcess.Termination
+        do { end = try await child.wait(timeout: timeout ?? clientTimeout) } catch {
+            watching?.cancel()
+            throw error
+        }
+        if let watching { _ = await watching.finish() }
         let out = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
         guard end.status == 0 else {
             let log = ((try? String(contentsOf: stderr, encoding: .utf8)) ?? "") + out
