@@ -292,4 +292,27 @@ import Testing
             await socket.close()
         }
     }
+
+    @Test func samplerPreviewsReachTheFeedThrottledAndTheirImageIsServed() async throws {
+        var slow = EmulatorConfiguration()
+        slow.timing = TimingModel(perStep: .milliseconds(40))
+        try await DashboardTestSupport.withDashboard(emulator: slow, previews: .latent2rgb) { dashboard in
+            let socket = await FeedSocket.connect(port: dashboard.port)
+            _ = await socket.next()
+            #expect(try await dashboard.action("start").status == 202)
+            let first = try #require(await socket.collect { $0.feedType == "preview" }.last)
+            #expect(first.feedType == "preview")
+            let url = try #require(first["url"]?.stringValue)
+            #expect(url.hasPrefix("/api/previews/\(first["panel_id"]?.stringValue ?? "?")?seq="))
+            let image = try await dashboard.request(.GET, url)
+            #expect(image.status == 200)
+            #expect(image.header("content-type")?.hasPrefix("image/") == true)
+            #expect(!image.body.isEmpty)
+            let rest = await socket.collect(until: Self.isRunFinished)
+            #expect(!rest.contains { $0.eventName == "preview" }, "previews are announced as preview messages, not forwarded as events")
+            #expect(try await dashboard.snapshot()["panels"]?.arrayValue?.allSatisfy { $0["preview_url"] == .null } == true,
+                    "a finished run holds no previews")
+            await socket.close()
+        }
+    }
 }
