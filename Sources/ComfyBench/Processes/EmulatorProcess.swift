@@ -53,13 +53,10 @@ struct EmulatorProcess: Sendable {
     func executions() async throws(BenchError) -> [Execution] {
         let entries: [HistoryEntry]
         do {
-            let client = try ComfyClient(configuration: .init(baseURL: baseURL),
-                                         logger: Logger(label: "comfybridge-bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-            do { entries = try await client.history() } catch {
-                await client.shutdown()
-                throw error
+            entries = try await ComfyClient.withClient(configuration: .init(baseURL: baseURL),
+                                                       logger: Logger(label: "comfybridge-bench", factory: { _ in SwiftLogNoOpLogHandler() })) { client in
+                try await client.history()
             }
-            await client.shutdown()
         } catch {
             throw .history(server: baseURL.absoluteString, reason: "\(error)")
         }

@@ -19,7 +19,7 @@ struct FreeCommand: AsyncParsableCommand {
         let console = Console()
         do {
             let configuration = try server.single(command: "free")
-            try await ServerConnection.with(configuration) { client in
+            try await ComfyClient.withClient(configuration: configuration) { client in
                 try await client.free(unloadModels: unloadModels, freeMemory: true)
             }
             if output.json {

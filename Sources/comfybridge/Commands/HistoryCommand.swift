@@ -28,7 +28,7 @@ struct HistoryCommand: AsyncParsableCommand {
         let console = Console()
         do {
             let configuration = try server.single(command: "history")
-            let entries: [HistoryEntry] = try await ServerConnection.with(configuration) { client in
+            let entries: [HistoryEntry] = try await ComfyClient.withClient(configuration: configuration) { client in
                 if let promptID {
                     guard let entry = try await client.history(promptID: promptID) else {
                         throw CommandFailure(status: .failed, message: "\(configuration.baseURL.absoluteString): prompt \(promptID) is not in the history (still queued, or unknown)")

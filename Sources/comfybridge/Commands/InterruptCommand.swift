@@ -19,7 +19,7 @@ struct InterruptCommand: AsyncParsableCommand {
         let console = Console()
         do {
             let configuration = try server.single(command: "interrupt")
-            try await ServerConnection.with(configuration) { client in try await client.interrupt(promptID: promptID) }
+            try await ComfyClient.withClient(configuration: configuration) { client in try await client.interrupt(promptID: promptID) }
             if output.json {
                 console.output(JSONValue.object(["server": .string(configuration.baseURL.absoluteString), "interrupted": true,
                                                  "prompt_id": promptID.map(JSONValue.string) ?? .null]).serializedString(.compact))

@@ -66,8 +66,7 @@ struct PromptExecution {
     /// Removes the prompt from the server's queue, interrupts it if it runs, and waits (up to 10 s)
     /// until the server no longer lists it, so the next command sees it stopped.
     static func withdraw(_ promptID: String, from client: ComfyClient) async {
-        try? await client.deleteFromQueue([promptID])
-        try? await client.interrupt(promptID: promptID)
+        _ = try? await client.withdraw(promptID: promptID)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             guard let queue = try? await client.queue(), queue.contains(promptID) else { return }

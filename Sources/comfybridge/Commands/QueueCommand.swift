@@ -23,7 +23,7 @@ struct QueueCommand: AsyncParsableCommand {
         let console = Console()
         do {
             let configuration = try server.single(command: "queue")
-            let queue = try await ServerConnection.with(configuration) { client in
+            let queue = try await ComfyClient.withClient(configuration: configuration) { client in
                 if clear { try await client.clearQueue() }
                 if !deletions.isEmpty { try await client.deleteFromQueue(deletions) }
                 return try await client.queue()

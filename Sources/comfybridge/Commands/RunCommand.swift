@@ -39,19 +39,15 @@ struct RunCommand: AsyncParsableCommand {
             let parameters = try makeParameters()
             let json = try WorkflowFileReader.json(file)
             let configuration = try server.single(command: "run")
-            let client = try ComfyClient(configuration: configuration)
-            let execution = PromptExecution(client: client, console: console, json: output.streamsJSON(console: console))
+            let streamsJSON = output.streamsJSON(console: console)
             let (file, outputDirectory) = (self.file, URL(fileURLWithPath: out, isDirectory: true))
-            do {
-                let result = try await CtrlC.cancelling(notice: { console.error("Stopping: interrupting the prompt on the server") }) {
+            let result = try await ComfyClient.withClient(configuration: configuration) { client in
+                let execution = PromptExecution(client: client, console: console, json: streamsJSON)
+                return try await CtrlC.cancelling(notice: { console.error("Stopping: interrupting the prompt on the server") }) {
                     try await execution.run(json: json, file: file, parameters: parameters, outputDirectory: outputDirectory)
                 }
-                await client.shutdown()
-                throw result.exitCode
-            } catch {
-                await client.shutdown()
-                throw error
             }
+            throw result.exitCode
         } catch let code as ExitCode {
             throw code
         } catch {

@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
             for configuration in configurations {
                 let name = configuration.baseURL.absoluteString
                 do {
-                    let (stats, queue) = try await ServerConnection.with(configuration) { client in
+                    let (stats, queue) = try await ComfyClient.withClient(configuration: configuration) { client in
                         (try await client.systemStats(), try await client.queue())
                     }
                     reachable += 1

@@ -8,15 +8,7 @@ import Foundation
 enum ServerCatalog {
     /// The catalogue of `configuration`'s server.
     static func fetch(_ configuration: ComfyClient.Configuration) async throws -> NodeCatalog {
-        let client = try ComfyClient(configuration: configuration)
-        do {
-            let catalog = try await fetch(from: client)
-            await client.shutdown()
-            return catalog
-        } catch {
-            await client.shutdown()
-            throw error
-        }
+        try await ComfyClient.withClient(configuration: configuration) { client in try await fetch(from: client) }
     }
 
     /// The catalogue of the server `client` talks to.
