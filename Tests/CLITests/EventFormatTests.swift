@@ -8,7 +8,7 @@ import Testing
 struct EventFormatTests {
     private let summary = RenderSummary(
         runID: "run-1", total: 3, rendered: 1, kept: 1,
-        failures: ["panel_03": RenderFailure(kind: "out_of_memory", message: "CUDA out of memory", nodeID: "3", nodeType: "KSampler")],
+        failures: ["panel_03": RenderFailure(kind: .outOfMemory, message: "CUDA out of memory", nodeID: "3", nodeType: "KSampler")],
         pending: 0, cancelled: false, duration: .milliseconds(1500), manifest: URL(fileURLWithPath: "/p/outputs/manifest.json"))
 
     @Test func everyEventIsOneCompactObjectNamedInSnakeCase() {
@@ -21,9 +21,9 @@ struct EventFormatTests {
             (.started(panelID: "panel_01", promptID: "p", server: "http://a"), "started"),
             (.progress(panelID: "panel_01", promptID: "p", node: "3", step: 2, total: 20), "progress"),
             (.preview(panelID: "panel_01", promptID: "p", format: "jpeg", bytes: [1, 2, 3]), "preview"),
-            (.retrying(panelID: "panel_01", reason: "freed memory"), "retrying"),
+            (.retrying(panelID: "panel_01", reason: .outOfMemory(step: .freeMemory, server: "http://127.0.0.1:8188")), "retrying"),
             (.completed(panelID: "panel_01", files: [file], notes: []), "completed"),
-            (.failed(panelID: "panel_03", failure: RenderFailure(kind: "execution", message: "boom")), "failed"),
+            (.failed(panelID: "panel_03", failure: RenderFailure(kind: .execution, message: "boom")), "failed"),
             (.serverUp(server: "http://a"), "server_up"),
             (.serverDown(server: "http://a", reason: "refused"), "server_down"),
             (.runFinished(summary), "run_finished"),
@@ -64,7 +64,7 @@ struct EventFormatTests {
         progress.apply(.completed(panelID: "panel_02", files: [], notes: []), at: start + .seconds(2))
         #expect(progress.done == 2)
         #expect(progress.estimatedRemaining(at: start + .seconds(2)) == .seconds(4))
-        progress.apply(.failed(panelID: "panel_03", failure: RenderFailure(kind: "execution", message: "x")), at: start + .seconds(3))
+        progress.apply(.failed(panelID: "panel_03", failure: RenderFailure(kind: .execution, message: "x")), at: start + .seconds(3))
         #expect(progress.active.isEmpty)
         #expect(progress.failures.map(\.panelID) == ["panel_03"])
         progress.apply(.serverDown(server: "http://a", reason: "gone"))

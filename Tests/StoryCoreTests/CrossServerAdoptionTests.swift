@@ -73,7 +73,7 @@ struct CrossServerAdoptionTests {
             #expect(summary.succeeded, "\(summary.failures)")
             let manifest = try EmulatorSupport.manifest(dir)
             let panel = try #require(manifest["panels"]?.arrayValue?.first { $0["panel_id"] == "panel_02" })
-            let notes = panel["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let notes = panel["note_codes"]?.arrayValue?.compactMap { $0.stringValue.flatMap(PanelNote.Code.init(rawValue:)) } ?? []
             let onA = await a.executedPromptCount
             switch left {
             case .finished:
@@ -81,7 +81,7 @@ struct CrossServerAdoptionTests {
                 #expect(onA == 8)
                 #expect(notes.isEmpty, "\(notes)")
             case .running:
-                #expect(notes.contains { $0.contains("interrupted there") }, "\(notes)")
+                #expect(notes.contains(.earlierPromptInterruptedElsewhere), "\(notes)")
                 #expect(onA == 9)
                 let entry = try await EmulatorSupport.withClient(await b.baseURL) { try await $0.history(promptID: promptID) }
                 guard case .interrupted? = entry?.outcome else { Issue.record("B's prompt: \(String(describing: entry?.outcome))"); return }
@@ -94,7 +94,7 @@ struct CrossServerAdoptionTests {
                 }
             case .unreachable:
                 #expect(onA == 9)
-                #expect(notes.contains { $0.contains("did not answer") && $0.contains("may have rendered there too") }, "\(notes)")
+                #expect(notes.contains(.earlierPromptUnanswered), "\(notes)")
             }
             #expect(try EmulatorSupport.verifyFiles(in: dir, manifest: manifest) == 9)
         }

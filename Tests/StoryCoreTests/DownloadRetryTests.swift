@@ -36,7 +36,7 @@ struct DownloadRetryTests {
             options.maxTransportRetries = 0
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(!summary.succeeded)
-            #expect(summary.failures["panel_01"]?.kind == "output")
+            #expect(summary.failures["panel_01"]?.kind == .output)
             #expect(await emulator.executedPromptCount == 1)
         }
     }

@@ -16,7 +16,7 @@ struct HostileOutputTests {
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(summary.failures.count == 2)
             let failure = try #require(summary.failures["panel_01"])
-            #expect(failure.kind == "hostile_file_name")
+            #expect(failure.kind == .hostileFileName)
             #expect(failure.message.contains("control character"))
             let folder = dir.appendingPathComponent("outputs/panel_01").path
             let written = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

@@ -50,7 +50,7 @@ struct LedgerVersionTests {
         try await completeVersion(ledger, promptID: "v1-prompt", path: "outputs/panel_07/a.png")
         let changed = try await ledger.plan([record("edited storyboard")])
         #expect(changed[0].version == 2)
-        #expect(changed[0].notes.contains { $0.hasPrefix("rendered as version 2") })
+        #expect(changed[0].notes.contains(.renderedAsNewVersion(version: 2, previous: 1)))
         #expect(changed[0].history.first?.files.first?.path == "outputs/panel_07/a.png")
 
         // --fresh forgets the history too.

@@ -17,8 +17,8 @@ struct ManifestTests {
         var failed = PanelRecord(panelID: "panel_02", position: 1, shotID: "shot_01", fingerprint: "f", prompt: "q", negativePrompt: nil,
                                  seed: 43, width: 512, height: 288, batchSize: 4)
         failed.state = .failed
-        failed.notes = ["batch split after out-of-memory"]
-        failed.failure = RenderFailure(kind: "out_of_memory", message: "CUDA out of memory", nodeID: "3", nodeType: "KSampler", suggestion: "lower the resolution")
+        failed.notes = [.outOfMemoryBatchSplit(images: 4)]
+        failed.failure = RenderFailure(kind: .outOfMemory, message: "CUDA out of memory", nodeID: "3", nodeType: "KSampler", suggestion: "lower the resolution")
         let manifest = Manifest(projectID: "proj", runID: "run", servers: ["http://127.0.0.1:1"], panels: [done, failed])
         let outputs = try TestSupport.scratch().appendingPathComponent("outputs")
         try manifest.write(toOutputs: outputs)
@@ -33,7 +33,8 @@ struct ManifestTests {
         #expect(first["timings"]?["queued"]?.stringValue?.hasPrefix("2027-01-15T08:00:00") == true)
         let second = try #require(json["panels"]?[1])
         #expect(second["status"] == "failed" && second["batch_size"] == 4)
-        #expect(second["notes"] == ["batch split after out-of-memory"])
+        #expect(second["notes"] == [.string(PanelNote.outOfMemoryBatchSplit(images: 4).text)])
+        #expect(second["note_codes"] == ["oom_batch_split"])
         #expect(second["error"]?["kind"] == "out_of_memory" && second["error"]?["node_type"] == "KSampler")
     }
 }
@@ -77,7 +78,7 @@ struct MemoryPolicyTests {
         #expect(MemoryPolicy.off.rules(vramTotal: 1 << 30) == nil)
         let rules = try #require(MemoryPolicy.standard.rules(vramTotal: 8 << 30))
         #expect(rules.batchSize == 1 && rules.samplerName == "euler" && rules.maxSteps == 20)
-        #expect(rules.note == "low-VRAM policy (8.0 GiB < 12 GiB): batch size 1, sampler euler, at most 20 steps")
+        #expect(rules.note.text == "low-VRAM policy (8.0 GiB < 12 GiB): batch size 1, sampler euler, at most 20 steps")
     }
 }
 

@@ -20,9 +20,9 @@ struct OutOfMemoryLadderTests {
             let panel = try #require(try EmulatorSupport.manifest(dir)["panels"]?[0])
             #expect(panel["status"] == "completed" && panel["batch_size"] == 4)
             #expect(panel["files"]?.arrayValue?.count == 4)
-            let notes = panel["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            #expect(notes.contains { $0.hasPrefix("out-of-memory at node") && $0.contains("freed server memory") })
-            #expect(notes.contains { $0.hasPrefix("batch split after out-of-memory: 4 one-image prompts; image k uses seed + k") })
+            let codes = panel["note_codes"]?.arrayValue?.compactMap { $0.stringValue.flatMap(PanelNote.Code.init(rawValue:)) } ?? []
+            #expect(codes.contains(.outOfMemoryFreedMemory) && codes.contains(.outOfMemoryBatchSplit), "\(codes)")
+            #expect(panel["notes"]?.arrayValue?.contains(.string(PanelNote.outOfMemoryBatchSplit(images: 4).text)) == true)
             #expect(try EmulatorSupport.verifyFiles(in: dir, manifest: try EmulatorSupport.manifest(dir)) == 4)
             #expect(events.filter { if case .retrying = $0 { return true } else { return false } }.count == 2)
 
@@ -47,9 +47,9 @@ struct OutOfMemoryLadderTests {
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(summary.succeeded, "\(summary.failures)")
             let panel = try #require(try EmulatorSupport.manifest(dir)["panels"]?[0])
-            let notes = panel["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            #expect(notes.contains("VAEDecodeTiled used after out-of-memory"))
-            #expect(!notes.contains { $0.hasPrefix("batch split") }, "a batch of one is not split")
+            let codes = panel["note_codes"]?.arrayValue?.compactMap { $0.stringValue.flatMap(PanelNote.Code.init(rawValue:)) } ?? []
+            #expect(codes.contains(.outOfMemoryTiledDecode), "\(codes)")
+            #expect(!codes.contains(.outOfMemoryBatchSplit), "a batch of one is not split")
         }
     }
 
@@ -62,7 +62,7 @@ struct OutOfMemoryLadderTests {
             let (summary, events) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(!summary.succeeded && summary.failures.count == 2)
             let failure = try #require(summary.failures["panel_03"])
-            #expect(failure.kind == "out_of_memory")
+            #expect(failure.kind == .outOfMemory)
             #expect(failure.nodeID != nil && failure.nodeType != nil)
             #expect(failure.suggestion?.contains("target_resolution") == true)
             let manifest = try EmulatorSupport.manifest(dir)
@@ -82,8 +82,9 @@ struct OutOfMemoryLadderTests {
             let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(summary.succeeded)
             let panel = try #require(try EmulatorSupport.manifest(dir)["panels"]?[0])
-            let notes = panel["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            #expect(notes.contains { $0.hasPrefix("low-VRAM policy (8.0 GiB < 12 GiB)") })
+            let codes = panel["note_codes"]?.arrayValue?.compactMap { $0.stringValue.flatMap(PanelNote.Code.init(rawValue:)) } ?? []
+            #expect(codes.contains(.lowVRAMPolicy), "\(codes)")
+            #expect(panel["notes"]?.arrayValue?.contains(.string(PanelNote.lowVRAMPolicy(vramTotal: 8 << 30).text)) == true)
             #expect(panel["files"]?.arrayValue?.count == 2)
             let history = try await EmulatorSupport.withClient(await emulator.baseURL) { try await $0.history() }
             #expect(history.count == 2)

@@ -98,11 +98,11 @@ struct ResumeAfterInterruptionTests {
     }
 
     @Test func remainingImagesAreGroupedIntoContiguousPrompts() {
-        #expect(PanelRenderer.chunks([0, 1, 2, 3], size: 4) == [0..<4])
-        #expect(PanelRenderer.chunks([0, 1, 2, 3], size: 1) == [0..<1, 1..<2, 2..<3, 3..<4])
-        #expect(PanelRenderer.chunks([1, 3, 4, 5], size: 2) == [1..<2, 3..<5, 5..<6])
-        #expect(PanelRenderer.chunks([], size: 3).isEmpty)
-        #expect(PanelRenderer.count(.infinity) == 0 && PanelRenderer.count(-.infinity) == 0 && PanelRenderer.count(.nan) == 0)
-        #expect(PanelRenderer.count(1e20) == 1_000_000 && PanelRenderer.count(-3) == 0 && PanelRenderer.count(7.6) == 8)
+        #expect(PanelMachine.chunks([0, 1, 2, 3], size: 4) == [0..<4])
+        #expect(PanelMachine.chunks([0, 1, 2, 3], size: 1) == [0..<1, 1..<2, 2..<3, 3..<4])
+        #expect(PanelMachine.chunks([1, 3, 4, 5], size: 2) == [1..<2, 3..<5, 5..<6])
+        #expect(PanelMachine.chunks([], size: 3).isEmpty)
+        #expect(PanelDriver.count(.infinity) == 0 && PanelDriver.count(-.infinity) == 0 && PanelDriver.count(.nan) == 0)
+        #expect(PanelDriver.count(1e20) == 1_000_000 && PanelDriver.count(-3) == 0 && PanelDriver.count(7.6) == 8)
     }
 }

@@ -69,12 +69,12 @@ public struct InvariantChecker: Sendable {
         }
         let entries = manifest["panels"]?.arrayValue ?? []
         var listed: Set<String> = []
-        var notes: [String: [String]] = [:]
+        var notes: [String: [PanelNote.Code]] = [:]
         var attempts: [String: Int] = [:]
         for entry in entries {
             guard let id = entry["panel_id"]?.stringValue else { problems.append("manifest entry without panel_id"); continue }
             guard listed.insert(id).inserted else { problems.append("\(id) appears twice in the manifest"); continue }
-            notes[id] = entry["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            notes[id] = entry["note_codes"]?.arrayValue?.compactMap { $0.stringValue.flatMap(PanelNote.Code.init(rawValue:)) } ?? []
             attempts[id] = entry["attempts"]?.intValue ?? 1
             guard entry["status"]?.stringValue == "completed" else {
                 problems.append("\(id) is \(entry["status"]?.stringValue ?? "?") at the end: \(entry["error"]?["message"]?.stringValue ?? "no error")")
@@ -94,7 +94,7 @@ public struct InvariantChecker: Sendable {
                 tally.filesVerified += 1
             }
             tally.rendered += 1
-            if notes[id]!.contains(where: { $0.contains("out-of-memory") }) { tally.outOfMemoryRecoveries += 1 }
+            if notes[id]!.contains(where: \.isOutOfMemoryRecovery) { tally.outOfMemoryRecoveries += 1 }
         }
         for id in project.panelIDs where !listed.contains(id) { problems.append("\(id) is missing from the manifest") }
         tally.lost = project.panelIDs.count - tally.rendered
@@ -108,8 +108,8 @@ public struct InvariantChecker: Sendable {
             // what the recorded attempts can have rendered.
             let images = executions[id] ?? 0
             let extra = max(0, images - project.batchSize)
-            // "rendered again": a prompt of a killed run that another server may also have rendered.
-            let lostNoted = notes[id, default: []].contains { $0.contains("lost") || $0.contains("rendered again") }
+            // A lost prompt, or a prompt of a killed run that another server may also have rendered.
+            let lostNoted = notes[id, default: []].contains(where: \.explainsResubmission)
             let explained = lostNoted ? min(extra, max(0, attempts[id, default: 1] * project.batchSize - project.batchSize)) : 0
             tally.reexecutedAfterLoss += explained
             if extra > explained {

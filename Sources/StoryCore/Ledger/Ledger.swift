@@ -86,7 +86,7 @@ public actor Ledger {
                 if existing.state == .completed {
                     try LedgerSchema.archive(existing, db)
                     if panel.version <= existing.version {
-                        panel.notes.append("rendered as version \(existing.version + 1): prompt, seed, size or workflow changed since version \(existing.version), which is kept")
+                        panel.notes.append(.renderedAsNewVersion(version: existing.version + 1, previous: existing.version))
                     }
                     panel.version = max(panel.version, existing.version + 1)
                 } else {
@@ -119,14 +119,14 @@ public actor Ledger {
     /// Starts a new submission round for a panel and returns its attempt number (from 1).
     public func beginAttempt(_ panelID: String) throws(LedgerError) -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state IN ('recorded', 'accepted')", arguments: [panelID])
+            try Self.abandonOpenPrompts(of: panelID, db)
             try db.execute(sql: "UPDATE panel SET attempts = attempts + 1 WHERE panel_id = ?", arguments: [panelID])
             return try Int.fetchOne(db, sql: "SELECT attempts FROM panel WHERE panel_id = ?", arguments: [panelID]) ?? 1
         }
     }
 
     /// Appends a note to a panel (kept once; repeating a note does nothing).
-    public func addNote(_ note: String, panelID: String) throws(LedgerError) {
+    public func addNote(_ note: PanelNote, panelID: String) throws(LedgerError) {
         try write { db in
             guard var panel = try LedgerSchema.panel(panelID, db) else { return }
             guard !panel.notes.contains(note) else { return }
@@ -147,17 +147,17 @@ public actor Ledger {
     public func complete(_ panelID: String, finishedAt: Date, downloadedAt: Date) throws(LedgerError) {
         try write { db in
             try db.execute(sql: """
-                UPDATE panel SET state = 'completed', failure = NULL, finished_at = ?, downloaded_at = ? WHERE panel_id = ?
-                """, arguments: [finishedAt.timeIntervalSince1970, downloadedAt.timeIntervalSince1970, panelID])
+                UPDATE panel SET state = ?, failure = NULL, finished_at = ?, downloaded_at = ? WHERE panel_id = ?
+                """, arguments: [PanelState.completed.rawValue, finishedAt.timeIntervalSince1970, downloadedAt.timeIntervalSince1970, panelID])
         }
     }
 
     /// Records the panel as failed; its open prompts become `abandoned`.
     public func fail(_ panelID: String, failure: RenderFailure, at date: Date = Date()) throws(LedgerError) {
         try write { db in
-            try db.execute(sql: "UPDATE panel SET state = 'failed', failure = ?, finished_at = ? WHERE panel_id = ?",
-                           arguments: [LedgerSchema.encode(failure), date.timeIntervalSince1970, panelID])
-            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state IN ('recorded', 'accepted')", arguments: [panelID])
+            try db.execute(sql: "UPDATE panel SET state = ?, failure = ?, finished_at = ? WHERE panel_id = ?",
+                           arguments: [PanelState.failed.rawValue, LedgerSchema.encode(failure), date.timeIntervalSince1970, panelID])
+            try Self.abandonOpenPrompts(of: panelID, db)
         }
     }
 
@@ -165,8 +165,10 @@ public actor Ledger {
     public func replan(_ panelID: String) throws(LedgerError) {
         try write { db in
             try db.execute(sql: "DELETE FROM file WHERE panel_id = ?", arguments: [panelID])
-            try db.execute(sql: "UPDATE prompt SET state = 'abandoned' WHERE panel_id = ? AND state != 'abandoned'", arguments: [panelID])
-            try db.execute(sql: "UPDATE panel SET state = 'planned', failure = NULL, finished_at = NULL, downloaded_at = NULL WHERE panel_id = ?", arguments: [panelID])
+            try db.execute(sql: "UPDATE prompt SET state = ? WHERE panel_id = ? AND state != ?",
+                           arguments: [PromptState.abandoned.rawValue, panelID, PromptState.abandoned.rawValue])
+            try db.execute(sql: "UPDATE panel SET state = ?, failure = NULL, finished_at = NULL, downloaded_at = NULL WHERE panel_id = ?",
+                           arguments: [PanelState.planned.rawValue, panelID])
         }
     }
 
@@ -178,13 +180,13 @@ public actor Ledger {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO prompt (prompt_id, panel_id, attempt, part, first_image, image_count, server, state, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'recorded', ?)
-                ON CONFLICT(prompt_id) DO UPDATE SET server = excluded.server, state = 'recorded'
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(prompt_id) DO UPDATE SET server = excluded.server, state = excluded.state
                 """, arguments: [prompt.promptID, prompt.panelID, prompt.attempt, prompt.part, prompt.firstImage,
-                                 prompt.imageCount, prompt.server, prompt.createdAt.timeIntervalSince1970])
+                                 prompt.imageCount, prompt.server, PromptState.recorded.rawValue, prompt.createdAt.timeIntervalSince1970])
             try db.execute(sql: """
-                UPDATE panel SET state = 'submitted', prompt_id = ?, server = ?, queued_at = COALESCE(queued_at, ?) WHERE panel_id = ?
-                """, arguments: [prompt.promptID, prompt.server, prompt.createdAt.timeIntervalSince1970, prompt.panelID])
+                UPDATE panel SET state = ?, prompt_id = ?, server = ?, queued_at = COALESCE(queued_at, ?) WHERE panel_id = ?
+                """, arguments: [PanelState.submitted.rawValue, prompt.promptID, prompt.server, prompt.createdAt.timeIntervalSince1970, prompt.panelID])
         }
     }
 
@@ -203,7 +205,7 @@ public actor Ledger {
                                arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID])
                 try db.execute(sql: "DELETE FROM pending_file WHERE path = ?", arguments: [file.path])
             }
-            try db.execute(sql: "UPDATE prompt SET state = 'completed' WHERE prompt_id = ?", arguments: [promptID])
+            try db.execute(sql: "UPDATE prompt SET state = ? WHERE prompt_id = ?", arguments: [PromptState.completed.rawValue, promptID])
         }
     }
 
@@ -220,6 +222,12 @@ public actor Ledger {
     }
 
     // MARK: Plumbing
+
+    /// Marks the panel's recorded and accepted prompts abandoned.
+    private static func abandonOpenPrompts(of panelID: String, _ db: Database) throws {
+        try db.execute(sql: "UPDATE prompt SET state = ? WHERE panel_id = ? AND state IN (?, ?)",
+                       arguments: [PromptState.abandoned.rawValue, panelID, PromptState.recorded.rawValue, PromptState.accepted.rawValue])
+    }
 
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do { return try pool.write(body) } catch let error as LedgerError { throw error } catch {

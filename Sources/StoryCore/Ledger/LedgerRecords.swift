@@ -12,38 +12,6 @@ public enum PanelState: String, Sendable, Hashable, CaseIterable {
     case failed
 }
 
-/// Why a panel failed, as the manifest reports it.
-public struct RenderFailure: Sendable, Hashable, CustomStringConvertible {
-    /// A short machine-readable kind: `validation`, `execution`, `out_of_memory`, `transport`,
-    /// `output`, `interrupted`, `lost`, `no_server`.
-    public var kind: String
-    /// What happened, in one line (the server's message where there is one).
-    public var message: String
-    /// The node that failed, when known.
-    public var nodeID: String?
-    /// The failing node's class, when known.
-    public var nodeType: String?
-    /// What a person can do about it, when there is a useful suggestion.
-    public var suggestion: String?
-
-    /// Creates a failure.
-    public init(kind: String, message: String, nodeID: String? = nil, nodeType: String? = nil, suggestion: String? = nil) {
-        self.kind = kind
-        self.message = message
-        self.nodeID = nodeID
-        self.nodeType = nodeType
-        self.suggestion = suggestion
-    }
-
-    /// `kind: message (node id type)`, plus the suggestion.
-    public var description: String {
-        var text = "\(kind): \(message)"
-        if let nodeID { text += " (node \(nodeID)\(nodeType.map { " \($0)" } ?? ""))" }
-        if let suggestion { text += "; \(suggestion)" }
-        return text
-    }
-}
-
 /// One image kept on disk for a panel.
 public struct StoredFile: Sendable, Hashable {
     /// The path relative to the project folder, `outputs/<panel_id>/<file>`.
@@ -95,8 +63,8 @@ public struct PanelRecord: Sendable, Hashable {
     public var promptID: String?
     /// The server of the latest prompt.
     public var server: String?
-    /// Notes such as "batch split after out-of-memory".
-    public var notes: [String]
+    /// Notes such as `.outOfMemoryBatchSplit` ("batch split after out-of-memory").
+    public var notes: [PanelNote]
     /// Why it failed, when it did.
     public var failure: RenderFailure?
     /// The images, when completed.

@@ -62,9 +62,9 @@ enum LedgerSchema {
         try db.execute(sql: """
             INSERT INTO panel (panel_id, position, shot_id, fingerprint, prompt, negative_prompt, seed, width, height,
                                batch_size, state, attempts, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', 0, '[]')
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '[]')
             """, arguments: [panel.panelID, panel.position, panel.shotID, panel.fingerprint, panel.prompt, panel.negativePrompt,
-                             String(panel.seed), panel.width, panel.height, panel.batchSize])
+                             String(panel.seed), panel.width, panel.height, panel.batchSize, PanelState.planned.rawValue])
         try writeVersion(of: panel, db)
     }
 
@@ -107,17 +107,17 @@ enum LedgerSchema {
 
     private static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
 
-    static func encode(_ notes: [String]) -> String {
-        JSONValue.array(notes.map(JSONValue.string)).serializedString()
+    static func encode(_ notes: [PanelNote]) -> String {
+        JSONValue.array(notes.map(\.stored)).serializedString()
     }
 
-    static func decodeNotes(_ text: String?) -> [String] {
+    static func decodeNotes(_ text: String?) -> [PanelNote] {
         guard let text, let value = try? JSONValue.parse(text), let items = value.arrayValue else { return [] }
-        return items.compactMap(\.stringValue)
+        return items.map(PanelNote.init(stored:))
     }
 
     static func encode(_ failure: RenderFailure) -> String {
-        var object: JSONObject = ["kind": .string(failure.kind), "message": .string(failure.message)]
+        var object: JSONObject = ["kind": .string(failure.kind.rawValue), "message": .string(failure.message)]
         if let id = failure.nodeID { object["node_id"] = .string(id) }
         if let type = failure.nodeType { object["node_type"] = .string(type) }
         if let suggestion = failure.suggestion { object["suggestion"] = .string(suggestion) }
@@ -126,7 +126,7 @@ enum LedgerSchema {
 
     static func decodeFailure(_ text: String?) -> RenderFailure? {
         guard let text, let value = try? JSONValue.parse(text) else { return nil }
-        return RenderFailure(kind: value["kind"]?.stringValue ?? "unknown", message: value["message"]?.stringValue ?? "",
+        return RenderFailure(kind: .init(code: value["kind"]?.stringValue ?? "unknown"), message: value["message"]?.stringValue ?? "",
                              nodeID: value["node_id"]?.stringValue, nodeType: value["node_type"]?.stringValue,
                              suggestion: value["suggestion"]?.stringValue)
     }

@@ -109,15 +109,15 @@ public struct Manifest: Sendable, Hashable {
             "attempts": .int(panel.attempts),
             "prompt_id": panel.promptID.map(JSONValue.string) ?? .null,
             "server": panel.server.map(JSONValue.string) ?? .null,
-            "notes": .array(panel.notes.map(JSONValue.string)),
-            "files": .array(panel.files.map { file in
+            "notes": .array(panel.notes.map { .string($0.text) }),
+                        "files": .array(panel.files.map { file in
                 .object(["path": .string(file.path), "node_id": .string(file.nodeID),
                          "bytes": .number(JSONNumber(Int(file.bytes))), "sha256": .string(file.sha256)])
             }),
         ]
         if let failure = panel.failure {
             var error: JSONObject = [
-                "kind": .string(failure.kind), "message": .string(failure.message),
+                "kind": .string(failure.kind.rawValue), "message": .string(failure.message),
                 "node_id": failure.nodeID.map(JSONValue.string) ?? .null,
                 "node_type": failure.nodeType.map(JSONValue.string) ?? .null,
             ]

@@ -37,9 +37,5 @@ public struct LowVRAMRules: Sendable, Hashable {
     public let maxSteps = 20
 
     /// The manifest note describing the rules.
-    public var note: String {
-        let gib = Double(vramTotal) / Double(1 << 30)
-        let shown = (gib * 10).rounded() / 10
-        return "low-VRAM policy (\(shown) GiB < 12 GiB): batch size 1, sampler euler, at most 20 steps"
-    }
+    public var note: PanelNote { .lowVRAMPolicy(vramTotal: vramTotal) }
 }

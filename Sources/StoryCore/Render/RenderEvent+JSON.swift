@@ -29,10 +29,13 @@ extension RenderEvent {
             return ["event": "preview", "panel_id": .string(panelID), "prompt_id": .string(promptID),
                     "format": .string(format), "bytes": .int(bytes.count)]
         case .retrying(let panelID, let reason):
-            return ["event": "retrying", "panel_id": .string(panelID), "reason": .string(reason)]
+            var object: JSONObject = ["event": "retrying", "panel_id": .string(panelID), "reason": .string(reason.description),
+                                      "code": .string(reason.code), "server": .string(reason.server)]
+            if case .outOfMemory(let step, _) = reason { object["step"] = .string(step.rawValue) }
+            return .object(object)
         case .completed(let panelID, let files, let notes):
             return ["event": "completed", "panel_id": .string(panelID), "files": .array(files.map(\.json)),
-                    "notes": .array(notes.map(JSONValue.string))]
+                    "notes": .array(notes.map { .string($0.text) }), "note_codes": .array(notes.map { .string($0.code.rawValue) })]
         case .failed(let panelID, let failure):
             return ["event": "failed", "panel_id": .string(panelID), "error": failure.json]
         case .serverUp(let server):
@@ -78,7 +81,7 @@ extension RenderFailure {
     /// The failure as the manifest writes it: `kind`, `message`, `node_id`, `node_type` and, when there is one, `suggestion`.
     public var json: JSONValue {
         var object: JSONObject = [
-            "kind": .string(kind), "message": .string(message),
+            "kind": .string(kind.rawValue), "message": .string(message),
             "node_id": nodeID.map(JSONValue.string) ?? .null,
             "node_type": nodeType.map(JSONValue.string) ?? .null,
         ]

@@ -20,9 +20,9 @@ public enum RenderEvent: Sendable, Hashable {
     /// A preview image of the panel in progress (`format` is `jpeg`, `png` or `webp`).
     case preview(panelID: String, promptID: String, format: String, bytes: [UInt8])
     /// The panel is retried after a recoverable problem (`reason`), for example freed memory after out-of-memory.
-    case retrying(panelID: String, reason: String)
+    case retrying(panelID: String, reason: RetryReason)
     /// Every image of the panel is on disk with its checksum.
-    case completed(panelID: String, files: [StoredFile], notes: [String])
+    case completed(panelID: String, files: [StoredFile], notes: [PanelNote])
     /// The panel failed; the run continues with the others.
     case failed(panelID: String, failure: RenderFailure)
     /// A server is healthy and takes jobs (at start, or after rejoining).

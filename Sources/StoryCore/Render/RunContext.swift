@@ -35,8 +35,9 @@ enum PanelOutcome: Sendable {
     case completed(panelID: String)
     /// The panel failed for good.
     case failed(panelID: String, RenderFailure)
-    /// The server failed; the panel goes back to the queue (the server is marked down).
-    case requeue(WorkItem, reason: String)
+    /// The panel goes back to the queue: its server failed (and is marked down), or its images
+    /// must be fetched again.
+    case requeue(WorkItem, reason: RetryReason)
     /// The run was cancelled while the panel was in progress.
     case cancelled(panelID: String)
 }

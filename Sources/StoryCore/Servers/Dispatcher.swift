@@ -73,11 +73,11 @@ struct Dispatcher: Sendable {
                         tally.cancelled = true
                     case .requeue(let item, let reason):
                         if item.requeues > context.options.maxTransportRetries {
-                            await failForGood(item.job.panelID, RenderFailure(kind: "transport", message: reason,
+                            await failForGood(item.job.panelID, RenderFailure(kind: .transport, message: reason.description,
                                 suggestion: "check that the ComfyUI servers are running and reachable"))
                             tally.failed += 1
                         } else {
-                            context.emit(.retrying(panelID: item.job.panelID, reason: "server failed: \(reason)"))
+                            context.emit(.retrying(panelID: item.job.panelID, reason: reason))
                             queue.insert(item, at: 0)
                         }
                     }
@@ -94,7 +94,7 @@ struct Dispatcher: Sendable {
                 if running == 0, !queue.isEmpty, await giveUpWaiting() {
                     for item in queue {
                         await failForGood(item.job.panelID, RenderFailure(
-                            kind: "no_server", message: "every server stayed down: \(item.lastReason ?? "unreachable")",
+                            kind: .noServer, message: "every server stayed down: \(item.lastReason ?? "unreachable")",
                             suggestion: "start a ComfyUI server and run again; completed panels are kept"))
                         tally.failed += 1
                     }

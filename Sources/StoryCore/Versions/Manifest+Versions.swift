@@ -17,7 +17,8 @@ extension Manifest {
             override: panel.override, state: panel.state, promptID: panel.promptID, server: panel.server,
             files: panel.files, notes: notes, finishedAt: panel.finishedAt)
         return [
-            ("notes", .array(notes.map(JSONValue.string))),
+            ("notes", .array(notes.map { .string($0.text) })),
+            ("note_codes", .array(notes.map { .string($0.code.rawValue) })),
             ("version", .int(panel.version)),
             ("asset_id", .string(panel.assetID)),
             ("overrides", panel.override?.json ?? .null),
@@ -26,12 +27,11 @@ extension Manifest {
     }
 
     /// The note for a completed version whose images are byte-identical to the previous version's.
-    static func sameImagesNote(_ panel: PanelRecord) -> String? {
+    static func sameImagesNote(_ panel: PanelRecord) -> PanelNote? {
         guard panel.state == .completed, !panel.files.isEmpty,
               let previous = panel.history.last(where: { $0.state == .completed && !$0.files.isEmpty }),
               Set(previous.files.map(\.sha256)) == Set(panel.files.map(\.sha256)) else { return nil }
-        return "same images as version \(previous.version) (same prompt, seed and graph; ComfyUI may have answered from its cache): "
-            + "pass a seed or prompt override to get a different image"
+        return .sameImagesAs(version: previous.version)
     }
 
     static func versionJSON(_ version: PanelVersion, panelID: String) -> JSONValue {
@@ -46,7 +46,8 @@ extension Manifest {
             "prompt_id": version.promptID.map(JSONValue.string) ?? .null,
             "server": version.server.map(JSONValue.string) ?? .null,
             "files": .array(version.files.map(\.json)),
-            "notes": .array(version.notes.map(JSONValue.string)),
+            "notes": .array(version.notes.map { .string($0.text) }),
+            "note_codes": .array(version.notes.map { .string($0.code.rawValue) }),
             "finished": version.finishedAt.map { .string(Timestamp.precise($0)) } ?? .null,
         ])
     }

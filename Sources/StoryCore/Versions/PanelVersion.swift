@@ -25,13 +25,13 @@ public struct PanelVersion: Sendable, Hashable {
     /// Its images.
     public var files: [StoredFile]
     /// Its notes.
-    public var notes: [String]
+    public var notes: [PanelNote]
     /// When it finished.
     public var finishedAt: Date?
 
     /// Creates a record.
     public init(version: Int, prompt: String, negativePrompt: String?, seed: UInt64, override: PanelOverride?, state: PanelState,
-                promptID: String?, server: String?, files: [StoredFile], notes: [String], finishedAt: Date?) {
+                promptID: String?, server: String?, files: [StoredFile], notes: [PanelNote], finishedAt: Date?) {
         self.version = version
         self.prompt = prompt
         self.negativePrompt = negativePrompt

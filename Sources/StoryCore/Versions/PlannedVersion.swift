@@ -6,7 +6,7 @@ struct PlannedVersion: Sendable, Hashable {
     /// The override of that version.
     var override: PanelOverride?
     /// A note for the manifest, when the version comes from a redo request.
-    var note: String?
+    var note: PanelNote?
     /// True when the panel was asked to be redone.
     var redo: Bool
 }
@@ -28,23 +28,21 @@ extension PlannedVersion {
                 continue
             }
             let override = requested.isEmpty ? nil : requested
-            var overrideText = ""
-            if let prompt = override?.prompt { overrideText += "; prompt overridden for this version: \"\(prompt)\"" }
-            if let seed = override?.seed { overrideText += "; seed overridden for this version: \(seed)" }
+            let (prompt, seed) = (override?.prompt, override?.seed)
             if let existing, existing.state == .completed {
                 let next = existing.version + 1
                 let kept = PanelVersion.folder(panelID: panel.id, version: existing.version)
                 versions[panel.id] = PlannedVersion(
                     version: next, override: override,
-                    note: "redo: version \(next) requested; version \(existing.version) kept in \(kept)/\(overrideText)", redo: true)
+                    note: .redoNewVersion(version: next, kept: existing.version, keptFolder: kept, prompt: prompt, seed: seed), redo: true)
             } else if let existing, existing.version > 1 || !existing.history.isEmpty {
                 versions[panel.id] = PlannedVersion(
                     version: existing.version, override: override,
-                    note: "redo: version \(existing.version) requested; earlier versions kept\(overrideText)", redo: true)
+                    note: .redoResumed(version: existing.version, prompt: prompt, seed: seed), redo: true)
             } else {
                 versions[panel.id] = PlannedVersion(
                     version: 1, override: override,
-                    note: "redo requested but the panel had never rendered: rendered as version 1\(overrideText)", redo: true)
+                    note: .redoFirstRender(prompt: prompt, seed: seed), redo: true)
             }
         }
         return versions

@@ -82,7 +82,7 @@ actor RenderDisplay {
     static func permanentLine(for event: RenderEvent) -> String? {
         switch event {
         case .completed(let panelID, let files, let notes):
-            let note = notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
+            let note = notes.isEmpty ? "" : " (\(notes.map(\.text).joined(separator: "; ")))"
             return "  done    \(panelID): \(files.count) file\(files.count == 1 ? "" : "s")\(note)"
         case .kept(let panelID, _):
             return "  kept    \(panelID) (already rendered)"

@@ -2,16 +2,7 @@
 /// batch into one-image prompts, then decode in tiles, then give up with a suggestion.
 struct OutOfMemoryLadder: Sendable, Hashable {
     /// One rung of the ladder.
-    enum Step: Sendable, Hashable {
-        /// `POST /free` on the server, then retry unchanged.
-        case freeMemory
-        /// Send every remaining image as its own prompt (image k with seed + k).
-        case splitBatch
-        /// Replace `VAEDecode` with `VAEDecodeTiled`.
-        case tiledDecode
-        /// Nothing left to try.
-        case giveUp
-    }
+    typealias Step = OutOfMemoryStep
 
     private(set) var freed = false
     private(set) var split = false
