@@ -96,7 +96,9 @@ struct ServerPoolTests {
 
     @Test func theFasterServerReceivesMoreJobs() async throws {
         let fast = TimingModel(modelLoad: .zero, perStep: .milliseconds(1), perNode: .zero)
-        let slow = TimingModel(modelLoad: .zero, perStep: .milliseconds(25), perNode: .zero)
+        // The gap is wide on purpose (4 s a job against about 20 ms): a loaded machine adds the same
+        // overhead to both servers' jobs, and must not close it.
+        let slow = TimingModel(modelLoad: .zero, perStep: .milliseconds(200), perNode: .zero)
         try await EmulatorSupport.withEmulators([EmulatorConfiguration(timing: slow), EmulatorConfiguration(timing: fast)]) { emulators in
             let dir = try TestSupport.demoCopy()
             let urls = [await emulators[0].baseURL, await emulators[1].baseURL]

@@ -93,6 +93,10 @@ public struct OutputStore: Sendable {
         var written: Int64 = 0
         do {
             written = try await source.fetch(file, to: temp, maxBytes: maxFileBytes)
+        } catch ComfyError.responseTooLarge(_, let limit) {
+            // Not transient: the same file is as large next time, so it is never fetched again.
+            unlink(temp.path)
+            throw .badSize(panelID: panelID, name: file.filename, bytes: Int64(limit), reason: "larger than the limit of \(maxFileBytes) bytes")
         } catch {
             unlink(temp.path)
             throw .downloadFailed(panelID: panelID, name: file.filename, reason: "\(error)")
