@@ -348,6 +348,12 @@ import Testing
         #expect(machine.phase == .cancelled)
     }
 
+    @Test func promptRemovedFromTheQueueOnCancelIsAbandonedOthersStayOpen() {
+        #expect(PanelMachine.withdrawalEndsPrompt(.removedFromQueue))
+        #expect(!PanelMachine.withdrawalEndsPrompt(.interrupted) && !PanelMachine.withdrawalEndsPrompt(.finished)
+                && !PanelMachine.withdrawalEndsPrompt(.unknown))
+    }
+
     @Test func cancelWhilePlanningWithdrawsNothing() {
         var machine = PanelMachine(Self.setup())
         _ = machine.start()

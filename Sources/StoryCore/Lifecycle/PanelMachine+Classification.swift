@@ -11,6 +11,14 @@ extension PanelMachine {
         }
     }
 
+    /// True when a prompt withdrawn on cancel can never run (it was removed from the queue), so the
+    /// ledger abandons it and the next run does not look it up and mistake it for one the server
+    /// lost. An interrupted prompt stays open: the interrupt may have come too late, and the next
+    /// run collects its result rather than render the panel twice.
+    static func withdrawalEndsPrompt(_ outcome: WithdrawOutcome) -> Bool {
+        outcome == .removedFromQueue
+    }
+
     /// The panel's failure for a server error that ends it.
     static func failure(for error: ComfyError) -> RenderFailure {
         switch error {

@@ -139,7 +139,10 @@ struct PanelDriver {
             case .withdrawOnCancel(let promptID):
                 // The panel's task is cancelled: the withdrawal runs in a task of its own, awaited here.
                 let client = lease.client
-                await Task { _ = try? await client.withdraw(promptID: promptID) }.value
+                let outcome = await Task { try? await client.withdraw(promptID: promptID) }.value
+                if let outcome, PanelMachine.withdrawalEndsPrompt(outcome) {
+                    try await ledger.setPromptState(promptID, .abandoned)
+                }
             case .finish:
                 return try await finish()
             case .fail(let failure):
