@@ -54,7 +54,7 @@ struct DecoderFuzzTests {
     @Test func twelveThousandMutatedMessagesAndBodiesEndTyped() async throws {
         let corpus = try Fixtures.corpus()
         // A case counts as hung only after a minute, so a busy machine cannot make one look slow; per-case
-        // speed is the business of `comfybridge fuzz` (2 s limit) and `comfybridge-bench`.
+        // speed is the business of `comfybridge-dev chaos --fuzz N` (2 s limit per case) and `comfybridge-bench`.
         let report = try await HangGuard.run(within: .seconds(300)) {
             DecoderFuzzer(corpus: corpus, seed: 20_261_125, slowCaseLimit: .seconds(60)).run(cases: 12_000, bodyDecoder: Self.decodeBody)
         }
