@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "StoryCoreDashboard", targets: ["StoryCoreDashboard"]),
         .executable(name: "comfybridge", targets: ["comfybridge"]),
         .executable(name: "comfybridge-bench", targets: ["ComfyBench"]),
+        .executable(name: "comfybridge-dev", targets: ["comfybridge-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -101,7 +102,6 @@ let package = Package(
             name: "comfybridge",
             dependencies: [
                 "CAllocatorTuning",
-                "ComfyChaos",
                 "StoryCore",
                 "StoryCoreDashboard",
                 "ComfyAPI",
@@ -111,6 +111,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "comfybridge-dev",
+            dependencies: [
+                "ComfyChaos",
+                "ComfyWorkflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

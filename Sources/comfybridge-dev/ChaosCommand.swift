@@ -3,14 +3,14 @@ import ComfyChaos
 import ComfyWorkflow
 import Foundation
 
-/// `comfybridge chaos`: the reliability campaign (issue 8) — seeded chaos runs of `render` against two
+/// `comfybridge-dev chaos`: the reliability campaign (issue 8) — seeded chaos runs of `render` against two
 /// faulty emulators, and seeded fuzzing of the protocol decoders; exit 0 only when every invariant held.
 struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chaos",
         abstract: "Run the seeded chaos campaign and decoder fuzzing against embedded emulators.",
-        usage: "comfybridge chaos [<options>]",
-        discussion: "Each run renders a 16-panel project with this executable's `render` against two emulators on 127.0.0.1 while killing the render (SIGKILL), restarting emulators, dropping sockets, sending HTTP 500 bursts, slow replies and out-of-memory errors, then checks every invariant: each panel completed once with matching SHA-256, no temporary files, manifest, project.json and ledger valid at every kill point, project.json keys kept. A failing run prints its seed; replay it with `--runs 1 --run-seed <seed>`. Failed runs keep their folder under --work-dir. Exit 0 when every invariant held and no fuzz case was unsafe, 1 otherwise.")
+        usage: "comfybridge-dev chaos [<options>]",
+        discussion: "Each run renders a 16-panel project with `comfybridge render` (the `comfybridge` beside this executable, or --comfybridge) against two emulators on 127.0.0.1 while killing the render (SIGKILL), restarting emulators, dropping sockets, sending HTTP 500 bursts, slow replies and out-of-memory errors, then checks every invariant: each panel completed once with matching SHA-256, no temporary files, manifest, project.json and ledger valid at every kill point, project.json keys kept. A failing run prints its seed; replay it with `--runs 1 --run-seed <seed>`. Failed runs keep their folder under --work-dir. Exit 0 when every invariant held and no fuzz case was unsafe, 1 otherwise.")
 
     @Option(help: "Chaos runs.")
     var runs = 100
@@ -33,6 +33,9 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where run folders go (default: a new temporary folder).", valueName: "dir"))
     var workDirectory: String?
 
+    @Option(help: ArgumentHelp("The comfybridge executable whose `render` the runs kill (default: the one beside this executable).", valueName: "path"))
+    var comfybridge: String?
+
     @Flag(help: "Keep every run's folder, not only failed ones.")
     var keep = false
 
@@ -53,7 +56,7 @@ struct ChaosCommand: AsyncParsableCommand {
             do {
                 corpus = try FuzzCorpus.load(transcripts: URL(fileURLWithPath: transcripts, isDirectory: true))
             } catch {
-                Self.printError("comfybridge: error: \(error) (pass --transcripts <dir> or run from the repository root)")
+                Self.printError("comfybridge-dev: error: \(error) (pass --transcripts <dir> or run from the repository root)")
                 throw ExitCode(2)
             }
             let report = DecoderFuzzer(corpus: corpus, seed: seed).run(cases: fuzz)
@@ -68,7 +71,7 @@ struct ChaosCommand: AsyncParsableCommand {
         if hostileCalls > 0 {
             let report: HostileServerProbe.Report
             do { report = try await HostileCampaign.run(requests: hostileCalls - hostileCalls / 50, prompts: hostileCalls / 50, seed: seed) } catch {
-                Self.printError("comfybridge: error: \(error)")
+                Self.printError("comfybridge-dev: error: \(error)")
                 throw ExitCode(1)
             }
             hostileReport = report
@@ -79,9 +82,9 @@ struct ChaosCommand: AsyncParsableCommand {
         if runs > 0 {
             let work = workDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-chaos-\(seed)-\(UUID().uuidString.prefix(8))")
-            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            let executable = try renderExecutable()
             let campaign = ChaosCampaign(configuration: CampaignConfiguration(
-                executable: FileManager.default.isExecutableFile(atPath: executable.path) ? executable : URL(fileURLWithPath: CommandLine.arguments[0]),
+                executable: executable,
                 workDirectory: work, runs: runs, seed: seed, runSeed: runSeed, keepArtifacts: keep,
                 environment: ProcessInfo.processInfo.environment))
             var report = CampaignReport(seed: seed)
@@ -89,7 +92,7 @@ struct ChaosCommand: AsyncParsableCommand {
             for index in 0..<runs {
                 let result: RunResult
                 do { result = try await campaign.run(index: index) } catch {
-                    Self.printError("comfybridge: error: \(error)")
+                    Self.printError("comfybridge-dev: error: \(error)")
                     throw ExitCode(1)
                 }
                 report.runs.append(result)
@@ -122,6 +125,19 @@ struct ChaosCommand: AsyncParsableCommand {
             if let hostileReport { print("hostile-server calls: \(hostileReport.requests), ended with a value: \(hostileReport.succeeded), with a typed error: \(hostileReport.typedErrors), crashes or hangs: 0") }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// The `comfybridge` the runs render with: `--comfybridge`, else the one beside this executable.
+    private func renderExecutable() throws -> URL {
+        if let comfybridge { return URL(fileURLWithPath: comfybridge) }
+        let selfPath = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let this = FileManager.default.isExecutableFile(atPath: selfPath.path) ? selfPath : URL(fileURLWithPath: CommandLine.arguments[0])
+        let beside = this.deletingLastPathComponent().appendingPathComponent("comfybridge")
+        guard FileManager.default.isExecutableFile(atPath: beside.path) else {
+            Self.printError("comfybridge-dev: error: no comfybridge executable at \(beside.path) (build it, or pass --comfybridge <path>)")
+            throw ExitCode(2)
+        }
+        return beside
     }
 
     private static func printError(_ line: String) {

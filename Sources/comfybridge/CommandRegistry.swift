@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// Every subcommand, in the order `--help` lists them. Add a command here when you add its file
-/// (`emulate`, then `bench` and `chaos`, go after `free`).
+/// (`emulate` goes after `free`; the chaos campaign lives in `comfybridge-dev`).
 enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         DemoCommand.self,
@@ -16,6 +16,5 @@ enum CommandRegistry {
         InterruptCommand.self,
         FreeCommand.self,
         EmulateCommand.self,
-        ChaosCommand.self,
     ]
 }

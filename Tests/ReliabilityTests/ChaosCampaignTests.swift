@@ -3,7 +3,7 @@ import ComfyWorkflow
 import Foundation
 import Testing
 
-/// The reduced chaos campaign of the normal suite (the full one is `comfybridge chaos --runs 100`), and
+/// The reduced chaos campaign of the normal suite (the full one is `comfybridge-dev chaos --runs 100`), and
 /// proof that the invariant checker it relies on catches what it claims to.
 @Suite("A render survives kills, restarts, socket drops, 500 bursts, slow replies and out-of-memory")
 struct ChaosCampaignTests {

@@ -1,38 +1,14 @@
-/// The campaign's deterministic random generator (SplitMix64): the same seed draws the same faults,
-/// so a failing run is reproduced by its seed alone.
-public struct ChaosRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import ComfyWorkflow
 
-    /// Creates a generator; equal seeds give equal sequences.
-    public init(seed: UInt64) {
-        state = seed
-    }
+/// The campaign's deterministic random generator (the package's `SplitMix64`): the same seed draws the
+/// same faults, so a failing run is reproduced by its seed alone.
+public typealias ChaosRandom = SplitMix64
 
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in `range` (which must not be empty).
-    public mutating func int(in range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int(next() % span)
-    }
-
-    /// True with probability `rate` (0...1).
-    public mutating func chance(_ rate: Double) -> Bool {
-        guard rate > 0 else { return false }
-        return Double(next() >> 11) / Double(UInt64(1) << 53) < rate
-    }
-
+extension SplitMix64 {
     /// The seed of run `index` of a campaign started with `seed`: runs are independent of each other,
     /// so `--runs 1 --seed <run seed>` replays exactly one run of a larger campaign.
     public static func runSeed(campaign seed: UInt64, run index: Int) -> UInt64 {
-        var generator = ChaosRandom(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
+        var generator = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
         return generator.next()
     }
 }
