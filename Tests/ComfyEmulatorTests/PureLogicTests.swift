@@ -149,3 +149,24 @@ struct ExecutionListTests {
         #expect(order == ["4", "5", "7", "6", "3", "8", "9"])
     }
 }
+
+@Suite("Sampler previews")
+struct PreviewFrameTests {
+    /// The PNG's IHDR width and height.
+    static func dimensions(_ png: [UInt8]) -> (Int, Int)? {
+        guard png.count >= 24, Array(png[12..<16]) == Array("IHDR".utf8) else { return nil }
+        func u32(_ at: Int) -> Int { png[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (u32(16), u32(20))
+    }
+
+    @Test func previewsAreDrawnAtTheLatentsResolutionNotTheImages() throws {
+        let spec = ImageSpec(width: 1024, height: 576, batch: 1, seed: "42", text: "a lighthouse", solidColor: nil)
+        let png = PreviewFrames.image(spec, step: 3)
+        let (w, h) = try #require(Self.dimensions(png))
+        #expect(w == 128 && h == 72, "a latent-sized preview, not 512×288")
+        #expect(PreviewFrames.image(spec, step: 3) == png, "deterministic per step")
+        #expect(PreviewFrames.image(spec, step: 4) != png, "each step draws anew")
+        let tiny = ImageSpec(width: 4, height: 4, batch: 1, seed: "1", text: "", solidColor: nil)
+        #expect(Self.dimensions(PreviewFrames.image(tiny, step: 0)).map { $0 == (1, 1) } == true, "never 0×0")
+    }
+}
