@@ -57,9 +57,9 @@ actor FeedSocket {
                     }
                 }
             } catch {
-                await self.fail("\(error)")
+                self.fail("\(error)")
             }
-            await self.push(nil)
+            self.push(nil)
         }
     }
 
