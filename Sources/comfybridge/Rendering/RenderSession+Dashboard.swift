@@ -19,12 +19,7 @@ extension RenderSession {
         let consumer = Task {
             for await event in run.events { await display.show(event) }
         }
-        let ticker: Task<Void, Never>? = mode == .terminal ? Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                await display.redraw()
-            }
-        } : nil
+        let ticker = Self.ticker(redrawing: display, mode: mode)
         defer { ticker?.cancel() }
         let controller = server.controller
         do {

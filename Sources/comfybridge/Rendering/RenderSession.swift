@@ -22,6 +22,17 @@ struct RenderSession {
         return console.stderrIsTerminal ? .terminal : .plain
     }
 
+    /// On a terminal, a task that redraws the progress display four times a second until cancelled.
+    static func ticker(redrawing display: RenderDisplay, mode: RenderDisplay.Mode) -> Task<Void, Never>? {
+        guard mode == .terminal else { return nil }
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                await display.redraw()
+            }
+        }
+    }
+
     /// Renders; the first Ctrl-C stops submitting and the run ends with a cancelled summary.
     func run() async throws -> RenderSummary {
         var logger = Logger(label: "comfybridge") { label in StreamLogHandler.standardError(label: label) }
@@ -31,12 +42,7 @@ struct RenderSession {
         let consumer = Task {
             for await event in renderer.events { await display.show(event) }
         }
-        let ticker: Task<Void, Never>? = mode == .terminal ? Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                await display.redraw()
-            }
-        } : nil
+        let ticker = Self.ticker(redrawing: display, mode: mode)
         defer { ticker?.cancel() }
         do {
             let summary = try await CtrlC.cancelling(notice: {
