@@ -48,6 +48,12 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(name: "CAllocatorTuning"),
+        .target(name: "CProcessSupport"),
+        .target(
+            name: "ProcessSupport",
+            dependencies: ["CProcessSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .target(
             name: "StoryCore",
             dependencies: [
@@ -90,6 +96,7 @@ let package = Package(
         .target(
             name: "ComfyChaos",
             dependencies: [
+                "ProcessSupport",
                 "ComfyAPI",
                 "ComfyEmulator",
                 "ComfyWorkflow",
@@ -126,6 +133,7 @@ let package = Package(
         .executableTarget(
             name: "ComfyBench",
             dependencies: [
+                "ProcessSupport",
                 "CAllocatorTuning",
                 "StoryCore",
                 "StoryCoreDashboard",
@@ -168,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchTests",
-            dependencies: ["ComfyBench", "StoryCore", "ComfyWorkflow"],
+            dependencies: ["ComfyBench", "StoryCore", "ComfyWorkflow", "ProcessSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

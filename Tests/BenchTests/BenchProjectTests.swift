@@ -1,5 +1,6 @@
 import ComfyWorkflow
 import Foundation
+import ProcessSupport
 import StoryCore
 import Testing
 @testable import ComfyBench

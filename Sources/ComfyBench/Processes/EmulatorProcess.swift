@@ -2,6 +2,7 @@ import ComfyAPI
 import ComfyWorkflow
 import Foundation
 import Logging
+import ProcessSupport
 
 /// One emulator running as a child process of the harness (the hidden `emulator` mode of this
 /// executable), with its own output folder.
@@ -32,8 +33,7 @@ struct EmulatorProcess: Sendable {
                let port = object["port"]?.intValue, port > 0 {
                 return EmulatorProcess(process: process, baseURL: URL(string: "http://127.0.0.1:\(port)")!)
             }
-            var status: Int32 = 0
-            if waitpid(process.pid, &status, WNOHANG) == process.pid {
+            if process.poll() != nil {
                 let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
                 throw .emulatorStart(reason: "it exited: \(log.suffix(400))")
             }

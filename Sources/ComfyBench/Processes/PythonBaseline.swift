@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// The baseline client, `benchmarks/baseline/sequential_client.py`, and the Python 3 that runs it.
 ///
@@ -23,7 +24,7 @@ struct PythonBaseline: Sendable {
         func run(_ arguments: [String]) async throws(BenchError) -> (status: Int32, log: String) {
             let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
             let child = try ChildProcess.spawn(python, arguments, stdout: out, stderr: err)
-            let end = try await child.wait(timeout: .seconds(300))
+            let end = try await child.measure(timeout: .seconds(300))
             let text = ((try? String(contentsOf: out, encoding: .utf8)) ?? "") + ((try? String(contentsOf: err, encoding: .utf8)) ?? "")
             return (end.status, text)
         }

@@ -1,5 +1,6 @@
 import ComfyWorkflow
 import Foundation
+import ProcessSupport
 
 /// Which client a run measures.
 enum ClientKind: String, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// The scratch folder of one harness invocation and the way it runs emulators and clients in it.
 ///
@@ -60,12 +61,12 @@ struct Workspace: Sendable {
         var watching: DashboardViewers?
         if viewers > 0, client == .comfyBridge {
             do { watching = try await DashboardViewers.connect(count: viewers, portFile: folder.appendingPathComponent("dashboard.port")) } catch {
-                _ = try? await child.wait(timeout: .seconds(70))
+                _ = try? await child.measure(timeout: .seconds(70))
                 throw error
             }
         }
         let end: ChildProcess.Termination
-        do { end = try await child.wait(timeout: timeout ?? clientTimeout) } catch {
+        do { end = try await child.measure(timeout: timeout ?? clientTimeout) } catch {
             watching?.cancel()
             throw error
         }
