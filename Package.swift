@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ComfyWorkflow", targets: ["ComfyWorkflow"]),
         .library(name: "ComfyAPI", targets: ["ComfyAPI"]),
         .library(name: "StoryCore", targets: ["StoryCore"]),
+        .library(name: "StoryCoreImaging", targets: ["StoryCoreImaging"]),
         .library(name: "ComfyEmulator", targets: ["ComfyEmulator"]),
         .library(name: "StoryCoreDashboard", targets: ["StoryCoreDashboard"]),
         .executable(name: "comfybridge", targets: ["comfybridge"]),
@@ -48,6 +49,12 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(name: "CAllocatorTuning"),
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(
+            name: "StoryCoreImaging",
+            dependencies: ["CLibPNG"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .target(name: "CProcessSupport"),
         .target(
             name: "ProcessSupport",
@@ -58,6 +65,7 @@ let package = Package(
             name: "StoryCore",
             dependencies: [
                 "ComfyAPI",
+                "StoryCoreImaging",
                 "ComfyWorkflow",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,6 +118,7 @@ let package = Package(
             dependencies: [
                 "CAllocatorTuning",
                 "StoryCore",
+                "StoryCoreImaging",
                 "StoryCoreDashboard",
                 "ComfyAPI",
                 "ComfyWorkflow",
@@ -136,6 +145,7 @@ let package = Package(
                 "ProcessSupport",
                 "CAllocatorTuning",
                 "StoryCore",
+                "StoryCoreImaging",
                 "StoryCoreDashboard",
                 .product(name: "WSClient", package: "swift-websocket"),
                 "ComfyAPI",
@@ -198,6 +208,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["StoryCoreImaging"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
