@@ -12,6 +12,8 @@ public struct PromptResult: Sendable, Hashable {
     public var cachedNodes: [String]
     /// The whole history entry.
     public var history: JSONValue
+    /// Nodes whose output is VideoHelperSuite's `unfinished_batch` (see `OutputFile.isUnfinishedBatch(_:)`).
+    public var unfinishedBatchNodes: [String]
 
     /// Creates a result from a history entry.
     public init(entry: HistoryEntry) {
@@ -20,6 +22,9 @@ public struct PromptResult: Sendable, Hashable {
         files = entry.files
         cachedNodes = entry.cachedNodes
         history = entry.raw
+        unfinishedBatchNodes = (entry.outputs.objectValue ?? JSONObject()).compactMap { node, output in
+            OutputFile.isUnfinishedBatch(output) ? node : nil
+        }
     }
 
     /// The `text` outputs (PreviewAny and similar) per node.
