@@ -3,7 +3,7 @@
 /// Luma is ITU-R 601 exactly as Pillow's `convert("L")` computes it, an integer 0–255:
 /// `L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16`. Variances are population variances (divided
 /// by the count, as numpy's `.var()`), computed from exact integer histograms.
-public struct ImageMeasures: Sendable, Codable, Equatable {
+public struct ImageMeasures: Sendable, Codable, Hashable {
     /// Mean luma, 0–255.
     public var mean: Double
     /// Standard deviation of luma (population).

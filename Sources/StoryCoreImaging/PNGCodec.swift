@@ -14,7 +14,7 @@ import Foundation
 /// The denominators are odd, so rounding never meets a tie.
 public enum PNGCodec {
     /// Sizes a decode accepts; checked against the header before any pixel memory is allocated.
-    public struct Limits: Sendable, Equatable {
+    public struct Limits: Sendable, Hashable {
         /// Widest image accepted (default 16384).
         public var maxWidth: Int
         /// Tallest image accepted (default 16384).

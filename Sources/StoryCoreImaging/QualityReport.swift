@@ -1,6 +1,6 @@
 /// A verdict with the figures it was drawn from. Encodes flat, as the manifest's `quality` object:
 /// `{verdict, mean, stddev, dark_share, bright_share, sharpness, width, height}`.
-public struct QualityReport: Sendable, Equatable, Codable {
+public struct QualityReport: Sendable, Hashable, Codable {
     /// The verdict.
     public var verdict: QualityVerdict
     /// The figures.

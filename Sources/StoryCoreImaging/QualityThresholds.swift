@@ -1,6 +1,6 @@
 /// The limits the quality gate applies to `ImageMeasures`, checked in this order: blank, dark,
 /// washed out, soft; an image that passes all four is `ok`.
-public struct QualityThresholds: Sendable, Equatable, Codable {
+public struct QualityThresholds: Sendable, Hashable, Codable {
     /// Luma standard deviation under which an image is `blank` (default 2: a black frame or a flat
     /// fill, whatever its level; JPEG-like noise or dithering of a flat fill stays under it).
     public var blankStddev: Double

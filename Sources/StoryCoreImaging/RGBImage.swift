@@ -2,7 +2,7 @@
 /// measure of this module works on.
 ///
 /// The pixel count always matches the dimensions: the initialiser refuses any other buffer.
-public struct RGBImage: Sendable, Equatable {
+public struct RGBImage: Sendable, Hashable {
     /// Width in pixels (at least 1).
     public private(set) var width: Int
     /// Height in pixels (at least 1).
