@@ -52,8 +52,12 @@ struct NodeCatalog: Sendable {
     /// Builds the catalogue; `inputFiles` fills `LoadImage`'s combo.
     /// The bundled definitions, parsed once per process.
     private static let definitions: JSONObject = {
-        guard case .object(let all)? = try? JSONValue.parse(NodeDefinitions.json) else {
-            preconditionFailure("the bundled node definitions are not valid JSON")
+        var all = JSONObject()
+        for text in NodeDefinitions.parts {
+            guard case .object(let part)? = try? JSONValue.parse(text) else {
+                preconditionFailure("the bundled node definitions are not valid JSON")
+            }
+            for (name, entry) in part { all[name] = entry }
         }
         return all
     }()

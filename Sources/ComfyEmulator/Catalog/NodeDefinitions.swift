@@ -6,6 +6,10 @@
 /// Model-file combo lists hold a placeholder (`__MODELS_<folder>__`, `__INPUT_FILES__`) that
 /// `NodeCatalog` replaces with the emulator's own files.
 enum NodeDefinitions {
+    /// Every definition text, merged in this order (later files add classes): the core nodes, then
+    /// each node family's own file.
+    static let parts = [json, clipsJSON]
+
     static let json = #"""
 {
 "CheckpointLoaderSimple": {"input": {"required": {"ckpt_name": ["__MODELS_checkpoints__", {"tooltip": "The name of the checkpoint (model) to load."}]}}, "input_order": {"required": ["ckpt_name"]}, "output": ["MODEL", "CLIP", "VAE"], "output_is_list": [false, false, false], "output_name": ["MODEL", "CLIP", "VAE"], "name": "CheckpointLoaderSimple", "display_name": "Load Checkpoint", "description": "Loads a diffusion model checkpoint, diffusion models are used to denoise latents.", "python_module": "nodes", "category": "loaders", "output_node": false, "output_tooltips": ["The model used for denoising latents.", "The CLIP model used for encoding text prompts.", "The VAE model used for encoding and decoding images to and from latent space."]},

@@ -16,12 +16,17 @@ public struct ModelLibrary: Sendable, Hashable {
         (files[folder] ?? []).sorted()
     }
 
-    /// A small SD1.5/SDXL/Flux 2 library that the bundled workflows and transcripts use.
+    /// A small SD1.5/SDXL/Flux 2 library that the bundled workflows and transcripts use, with the
+    /// Wan 2.2 and LTX-Video models of the bundled shot clip workflows.
     public static let standard = ModelLibrary(files: [
-        "checkpoints": ["random_sd15.safetensors", "v1-5-pruned-emaonly.safetensors", "sd_xl_base_1.0.safetensors"],
-        "diffusion_models": ["flux2_dev_fp8mixed.safetensors", "flux1-dev.safetensors"],
-        "text_encoders": ["mistral_3_small_flux2_fp8.safetensors", "clip_l.safetensors", "t5xxl_fp16.safetensors"],
-        "vae": ["flux2-vae.safetensors", "ae.safetensors", "sdxl_vae.safetensors"],
+        "checkpoints": ["random_sd15.safetensors", "v1-5-pruned-emaonly.safetensors", "sd_xl_base_1.0.safetensors",
+                        "ltx-video-2b-v0.9.5.safetensors"],
+        "diffusion_models": ["flux2_dev_fp8mixed.safetensors", "flux1-dev.safetensors",
+                             "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"],
+        "text_encoders": ["mistral_3_small_flux2_fp8.safetensors", "clip_l.safetensors", "t5xxl_fp16.safetensors",
+                          "umt5_xxl_fp8_e4m3fn_scaled.safetensors"],
+        "vae": ["flux2-vae.safetensors", "ae.safetensors", "sdxl_vae.safetensors", "wan_2.1_vae.safetensors"],
+        "clip_vision": [],
         "loras": [],
         "embeddings": [],
     ])

@@ -141,6 +141,7 @@ struct NodeSimulator {
             w.outputs = [input.link("images") ?? .image(empty)]
             w.failure = .runtime(input.string("message"))
         default:
+            if let clip = clipWork(classType: classType, links: links, literals: literals) { return clip }
             w.failure = .runtime("node \(classType) has no simulation in the emulator")
         }
         return w

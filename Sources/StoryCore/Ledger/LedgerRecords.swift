@@ -85,6 +85,8 @@ public struct PanelRecord: Sendable, Hashable {
     public var history: [PanelVersion] = []
     /// The latest review of the panel (the dashboard's approve or reject), when it has one.
     public var review: PanelReview?
+    /// For a shot clip job (its `panelID` is the shot id): the key panel and frames; nil for a panel.
+    public var clip: ClipRecord?
 
     /// The contract's asset id of this version, `<panel_id>_comfyui_v<version>`.
     public var assetID: String { PanelVersion.assetID(panelID: panelID, version: version) }

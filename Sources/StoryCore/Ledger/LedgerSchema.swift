@@ -55,6 +55,7 @@ enum LedgerSchema {
         registerVersionMigration(&migrator)
         registerPendingFileMigration(&migrator)
         registerReviewMigration(&migrator)
+        registerClipMigration(&migrator)
         return migrator
     }
 
@@ -66,6 +67,7 @@ enum LedgerSchema {
             """, arguments: [panel.panelID, panel.position, panel.shotID, panel.fingerprint, panel.prompt, panel.negativePrompt,
                              String(panel.seed), panel.width, panel.height, panel.batchSize, PanelState.planned.rawValue])
         try writeVersion(of: panel, db)
+        try writeClip(of: panel, db)
     }
 
     static func panel(_ panelID: String, _ db: Database) throws -> PanelRecord? {
@@ -86,6 +88,7 @@ enum LedgerSchema {
         record.downloadedAt = date(row["downloaded_at"])
         record.files = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM file WHERE panel_id = ? ORDER BY rowid"), arguments: [panelID]).map(file)
         try readVersion(into: &record, row: row, db)
+        readClip(into: &record, row: row)
         record.review = try review(panelID, db)
         return record
     }

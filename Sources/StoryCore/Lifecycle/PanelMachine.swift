@@ -34,6 +34,8 @@ struct PanelMachine: Sendable {
         var requeues: Int
         /// Prompts an earlier process recorded for this panel and did not complete.
         var adopt: [PromptRecord]
+        /// True for a shot clip: the key panel's image is uploaded to the server before the first prompt.
+        var uploadsImage = false
     }
 
     /// Where a followed prompt came from.
@@ -54,6 +56,8 @@ struct PanelMachine: Sendable {
         case settling(PromptRecord)
         /// Reading from the ledger which images are still missing.
         case planning
+        /// A shot clip: uploading the key panel's image to the leased server before these parts are submitted.
+        case uploading(parts: [Range<Int>])
         /// Waiting for the ledger to open a new attempt for these parts.
         case beginningAttempt(parts: [Range<Int>])
         /// Recorded in the ledger; `POST /prompt` under way.
@@ -98,6 +102,12 @@ struct PanelMachine: Sendable {
         case coverage(remaining: [Int])
         /// The ledger opened attempt number `attempt`.
         case attemptBegun(Int)
+        /// The key panel's image is on the server under this `LoadImage` value (the name the server returned).
+        case uploaded(String)
+        /// Uploading the key panel's image failed on the server's side.
+        case uploadFailed(ComfyError)
+        /// The key panel has no image to upload (not completed, its file missing or too large).
+        case keyPanelUnavailable(String)
         /// The graph for the next part could not be built for this server.
         case graphRejected(String)
         /// The server accepted the prompt being submitted.
@@ -140,6 +150,8 @@ struct PanelMachine: Sendable {
         case readCoverage
         /// Open a new attempt in the ledger.
         case beginAttempt
+        /// Upload the key panel's current image to the leased server (`POST /upload/image`) and record the name returned.
+        case upload
         /// Build the graph for `variant`, record `prompt` in the ledger, post it, record it accepted, report it queued.
         case submit(PromptRecord, RenderJob.Variant)
         /// Download the files of `prompt`'s result from the server it ran on.
@@ -170,6 +182,7 @@ struct PanelMachine: Sendable {
     private var attemptParts: [Range<Int>] = []
     private var attemptImagesPerPrompt = 1
     private var attemptRemaining = 0
+    private(set) var uploadedImage: String?
 
     /// A machine for a panel task; nothing happens until `start()`.
     init(_ setup: Setup) {
@@ -204,6 +217,15 @@ struct PanelMachine: Sendable {
             return []
         case (.planning, .coverage(let remaining)):
             return plan(remaining)
+        case (.uploading(let parts), .uploaded(let image)):
+            uploadedImage = image
+            phase = .beginningAttempt(parts: parts)
+            return [.beginAttempt]
+        case (.uploading, .uploadFailed(let error)):
+            if Self.isServerFailure(error) { return serverFailed(error) }
+            return fail(RenderFailure(kind: .server, message: "uploading the key panel's image failed: \(error.description)"))
+        case (.uploading, .keyPanelUnavailable(let reason)):
+            return fail(RenderFailure(kind: .keyPanel, message: reason, suggestion: "render (and approve) the shot's key panel, then run again"))
         case (.beginningAttempt(let parts), .attemptBegun(let number)):
             attempt = number
             attemptParts = parts
@@ -272,6 +294,10 @@ struct PanelMachine: Sendable {
             actions.append(.note(rules.note))
             if setup.batchSize > 1 { actions.append(.note(.batchSentAsSingleImages(batchSize: setup.batchSize))) }
         }
+        if setup.uploadsImage, uploadedImage == nil {
+            phase = .uploading(parts: Self.chunks(remaining, size: perPrompt))
+            return actions + [.upload]
+        }
         phase = .beginningAttempt(parts: Self.chunks(remaining, size: perPrompt))
         return actions + [.beginAttempt]
     }
@@ -285,7 +311,8 @@ struct PanelMachine: Sendable {
                                                attempt: attempt, part: index)
         let record = PromptRecord(promptID: promptID, panelID: setup.panelID, attempt: attempt, part: index,
                                   firstImage: part.lowerBound, imageCount: part.count, server: setup.server)
-        let variant = RenderJob.Variant(firstImage: part.lowerBound, imageCount: part.count, rules: setup.rules, tiledDecode: ladder.tiled)
+        let variant = RenderJob.Variant(firstImage: part.lowerBound, imageCount: part.count, rules: setup.rules, tiledDecode: ladder.tiled,
+                                        inputImage: uploadedImage)
         phase = .submitting(record, rest: Array(parts.dropFirst()))
         return [.submit(record, variant)]
     }
@@ -313,6 +340,12 @@ struct PanelMachine: Sendable {
                 note = .outOfMemoryBatchSplit(images: attemptRemaining)
             case .tiledDecode:
                 note = .outOfMemoryTiledDecode
+            case .giveUp where setup.uploadsImage:
+                return fail(RenderFailure(
+                    kind: .outOfMemory, message: Self.firstLine(failure.exceptionMessage), nodeID: failure.nodeID, nodeType: failure.nodeType,
+                    suggestion: setup.canTile
+                        ? "freeing memory and decoding fewer frames at a time did not help: shorten the shot's duration_seconds, lower the clip workflow's width and height, or use a server with more memory"
+                        : "freeing memory did not help and this clip workflow cannot decode fewer frames at a time: shorten the shot's duration_seconds, lower the clip workflow's width and height, or use a server with more memory"))
             case .giveUp:
                 return fail(RenderFailure(
                     kind: .outOfMemory, message: Self.firstLine(failure.exceptionMessage), nodeID: failure.nodeID, nodeType: failure.nodeType,

@@ -32,9 +32,10 @@ public struct Manifest: Sendable, Hashable {
     }
 
     private func json(now: Date, includingPanels: Bool) -> JSONValue {
+        let panels = imagePanels
         var counts: [PanelState: Int] = [:]
         for panel in panels { counts[panel.state, default: 0] += 1 }
-        return .object([
+        var document: JSONObject = [
             "project_id": .string(projectID),
             "run_id": .string(runID),
             "generated_at": .string(Timestamp.string(now)),
@@ -45,8 +46,10 @@ public struct Manifest: Sendable, Hashable {
                 "failed": .int(counts[.failed] ?? 0),
                 "pending": .int((counts[.planned] ?? 0) + (counts[.submitted] ?? 0)),
             ]),
-            "panels": .array(includingPanels ? panels.map(Self.entry) : []),
-        ])
+        ]
+        for (key, value) in clipFields() { document[key] = value }
+        document["panels"] = .array(includingPanels ? panels.map(Self.entry) : [])
+        return .object(document)
     }
 
     /// Writes `outputs/manifest.json` atomically.
@@ -77,6 +80,7 @@ public struct Manifest: Sendable, Hashable {
             return try emit(json(now: now).serialized(.pretty))
         }
         chunk += whole.dropLast(marker.count)
+        let panels = imagePanels
         if panels.isEmpty {
             chunk += marker
             return try emit(chunk)

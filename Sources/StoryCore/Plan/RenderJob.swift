@@ -21,6 +21,8 @@ public struct RenderJob: Sendable, Hashable {
     public internal(set) var version: Int = 1
     /// The prompt or seed override of that version, already applied to `panel`, if any.
     public internal(set) var override: PanelOverride?
+    /// For a shot clip: its shot, key panel and frame count (nil for a panel).
+    public internal(set) var clip: ClipJob?
 
     /// The panel id.
     public var panelID: String { panel.id }
@@ -49,13 +51,16 @@ public struct RenderJob: Sendable, Hashable {
         public var rules: LowVRAMRules?
         /// Replace `VAEDecode` by `VAEDecodeTiled` (the out-of-memory ladder's third step).
         public var tiledDecode: Bool
+        /// For a clip: the `LoadImage` value of the key panel's image uploaded to the server.
+        public var inputImage: String?
 
         /// Creates a variant.
-        public init(firstImage: Int, imageCount: Int, rules: LowVRAMRules? = nil, tiledDecode: Bool = false) {
+        public init(firstImage: Int, imageCount: Int, rules: LowVRAMRules? = nil, tiledDecode: Bool = false, inputImage: String? = nil) {
             self.firstImage = firstImage
             self.imageCount = imageCount
             self.rules = rules
             self.tiledDecode = tiledDecode
+            self.inputImage = inputImage
         }
     }
 
@@ -78,6 +83,7 @@ public struct RenderJob: Sendable, Hashable {
         }
         var graph = try ParameterInjector(catalog: catalog).inject(p, into: template).workflow
         if variant.tiledDecode { graph = Self.tiledDecoding(graph, catalog: catalog) }
+        if let clip, let image = variant.inputImage { graph = clip.graph.applying(frames: clip.frames, image: image, to: graph) }
         return graph
     }
 

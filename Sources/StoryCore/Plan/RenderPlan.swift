@@ -6,8 +6,8 @@ import ComfyWorkflow
 /// on a server), then call `problems(against:server:)` with each server's catalogue before
 /// submitting anything, so a missing model or node fails the run up front with every problem listed.
 public struct RenderPlan: Sendable {
-    /// The jobs in render order.
-    public let jobs: [RenderJob]
+    /// The jobs in render order (panels, then the shot clips of `RenderOptions.clips`).
+    public internal(set) var jobs: [RenderJob]
 
     /// Plans the project's panels (or the selected ones) against `template`.
     ///

@@ -40,6 +40,8 @@ public struct ProjectUpdate: Sendable, Hashable {
     public var panels: [RenderedPanel]
     /// The generation status.
     public var status: Status
+    /// Rendered shot clips, written to `asset_manifest.comfyui_clips` when not empty (default none: the key is left as it is).
+    public var clips: [RenderedClip] = []
 
     /// Creates an update.
     public init(panels: [RenderedPanel], status: Status) {
@@ -61,6 +63,7 @@ public struct ProjectUpdate: Sendable, Hashable {
                 "prompt_id": .string(panel.promptID),
             ])
         })
+        if !clips.isEmpty { assets["comfyui_clips"] = .array(clips.map(\.json)) }
         root["asset_manifest"] = .object(assets)
         var generation = root["generation_status"]?.objectValue ?? JSONObject()
         generation["comfyui"] = .string(status.rawValue)

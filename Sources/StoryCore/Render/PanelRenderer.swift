@@ -14,7 +14,8 @@ struct PanelRenderer: Sendable {
         let setup = PanelMachine.Setup(
             runID: context.runID, panelID: job.panelID, version: job.version, server: lease.url, batchSize: job.batchSize,
             rules: lease.rules, canTile: job.canUseTiledDecode && (lease.catalog?.contains("VAEDecodeTiled") ?? true),
-            maxTransportRetries: context.options.maxTransportRetries, requeues: item.requeues, adopt: item.adopt)
+            maxTransportRetries: context.options.maxTransportRetries, requeues: item.requeues, adopt: item.adopt,
+            uploadsImage: job.clip != nil)
         var driver = PanelDriver(context: context, item: item, lease: lease, machine: PanelMachine(setup))
         let outcome = await driver.run()
         await driver.closeTemporaryClients()
@@ -113,6 +114,8 @@ struct PanelDriver {
                 return .coverage(remaining: (0..<item.job.batchSize).filter { !covered.contains($0) })
             case .beginAttempt:
                 return .attemptBegun(try await ledger.beginAttempt(panelID))
+            case .upload:
+                return try await uploadKeyImage()
             case .submit(let record, let variant):
                 return try await submit(record, variant)
             case .follow(let prompt, let origin):
@@ -220,7 +223,7 @@ extension PanelMachine.Action {
     /// run is cancelled. Ledger writes and the withdrawal on cancel are always performed.
     var waitsOnTheWorld: Bool {
         switch self {
-        case .follow, .withdraw, .readCoverage, .beginAttempt, .submit, .download: true
+        case .follow, .withdraw, .readCoverage, .beginAttempt, .upload, .submit, .download: true
         default: false
         }
     }

@@ -43,6 +43,8 @@ public struct RenderOptions: Sendable {
     /// the same version (with a plain render or the same redo) instead of starting another. A
     /// panel that never completed is rendered as version 1.
     public var redo: [String: PanelOverride] = [:]
+    /// Shot clips made from each shot's key panel (`render --clip-workflow`); nil makes none (default).
+    public var clips: ClipOptions?
     /// Images per panel; nil keeps the workflow's latent `batch_size` (default nil).
     public var batchSize: Int?
     /// Explicit `node.input=value` settings applied after injection (default none).

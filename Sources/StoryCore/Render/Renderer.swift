@@ -27,7 +27,7 @@ public final class Renderer: Sendable {
     /// What happens during the run, ending after `.runFinished` (or when `run()` throws).
     /// A single-consumer sequence; events are buffered until read.
     public let events: AsyncStream<RenderEvent>
-    private let continuation: AsyncStream<RenderEvent>.Continuation
+    let continuation: AsyncStream<RenderEvent>.Continuation
     private let logger: Logger
 
     /// Creates a renderer; nothing happens until `run()`. `logger` receives diagnostics (default: discarded).
@@ -46,6 +46,7 @@ public final class Renderer: Sendable {
         guard !options.servers.isEmpty else { throw .invalidOptions("no server given") }
         guard options.maxInFlightPerServer >= 1 else { throw .invalidOptions("maxInFlightPerServer must be at least 1") }
         let selection = try PanelSelection(project: project, options: options)
+        try Self.precheckClips(options.clips)
         let store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
         do { _ = try store.checkedOutputsDirectory() } catch { throw .output(error) }
         for path in store.removeStaleTemporaries() { logger.info("removed a temporary file of an interrupted run: \(path)") }
@@ -104,10 +105,13 @@ public final class Renderer: Sendable {
             throw .noServerAvailable(reasons)
         }
         let template = try WorkflowSourceLoader.load(options.workflow, catalog: catalog)
-        let versions = try await PlannedVersion.decide(for: selection, ledger: ledger)
+        var versions = try await PlannedVersion.decide(for: selection, ledger: ledger)
         var planOptions = options
         planOptions.panelSelection = Set(selection.panels.map(\.id))
-        let plan = try RenderPlan(project: project, template: template, options: planOptions, versions: versions)
+        var plan = try RenderPlan(project: project, template: template, options: planOptions, versions: versions)
+        let clips = try await planClips(selection: selection, catalog: catalog, ledger: ledger)
+        plan.jobs += clips.jobs
+        versions.merge(clips.versions) { panel, _ in panel }
 
         var servers: [ServerPool.Server] = []
         var problems: [PlanProblem] = []
@@ -131,7 +135,8 @@ public final class Renderer: Sendable {
         for server in servers {
             continuation.yield(server.isUp ? .serverUp(server: server.url) : .serverDown(server: server.url, reason: server.downReason ?? "unreachable"))
         }
-        let (work, kept) = try await resumeState(plan: plan, versions: versions, ledger: ledger, store: store)
+        let (resumed, kept) = try await resumeState(plan: plan, versions: versions, ledger: ledger, store: store)
+        let work = try await orderClips(resumed, ledger: ledger)
         try await recorder.write()
 
         let dispatcher = Dispatcher(context: context, plan: plan)
@@ -172,6 +177,8 @@ public final class Renderer: Sendable {
                 record.version = job.version
                 record.override = job.override
                 record.notes = versions[job.panelID]?.note.map { [$0] } ?? []
+                record.clip = job.clip.map { ClipRecord(keyPanelID: $0.keyPanelID, frames: $0.frames, frameRate: $0.frameRate,
+                                                        durationSeconds: $0.durationSeconds) }
                 return record
             }
             let recorded = try await ledger.plan(records)

@@ -27,6 +27,8 @@ struct WorkItem: Sendable {
     var requeues = 0
     /// The last reason it went back.
     var lastReason: String?
+    /// For a shot clip whose key panel renders in this run: that panel's id; the clip waits for it.
+    var waitsFor: String?
 }
 
 /// How a panel task ended.

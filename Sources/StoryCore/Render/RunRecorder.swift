@@ -122,6 +122,7 @@ actor RunRecorder {
             status = .partial
         }
         let entries = panels.compactMap { panel -> ProjectUpdate.RenderedPanel? in
+            if panel.clip != nil { return nil }
             if panel.state == .completed, let first = panel.files.first {
                 return .init(panelID: panel.panelID, path: first.path, seed: panel.seed, promptID: panel.promptID ?? "", version: panel.version)
             }
@@ -129,7 +130,9 @@ actor RunRecorder {
             return .init(panelID: panel.panelID, path: first.path, seed: previous.seed, promptID: previous.promptID ?? "", version: previous.version)
         }
         do {
-            try ProjectUpdate(panels: entries, status: status).write(toProjectIn: projectDirectory, backup: !backedUp)
+            var update = ProjectUpdate(panels: entries, status: status)
+            update.clips = ProjectUpdate.renderedClips(panels)
+            try update.write(toProjectIn: projectDirectory, backup: !backedUp)
             backedUp = true
         } catch {
             throw .project(error)

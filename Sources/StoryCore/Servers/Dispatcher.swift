@@ -27,7 +27,9 @@ struct Dispatcher: Sendable {
         let pool = context.pool
         let interval = context.options.healthCheckInterval
         return await withTaskGroup(of: Result.self) { group in
-            var queue = items
+            // Shot clips wait for their key panel: released when it completes, failed when it fails.
+            var queue = items.filter { $0.waitsFor == nil }
+            var blocked = items.filter { $0.waitsFor != nil }
             var running = 0
             var probing = false
             var tally = Tally()
@@ -65,10 +67,12 @@ struct Dispatcher: Sendable {
                 case .panel(let outcome):
                     running -= 1
                     switch outcome {
-                    case .completed:
+                    case .completed(let panelID):
                         tally.rendered += 1
-                    case .failed:
+                        queue += Self.release(&blocked, waitingFor: panelID)
+                    case .failed(let panelID, _):
                         tally.failed += 1
+                        tally.failed += await failWaiting(&blocked, on: panelID)
                     case .cancelled:
                         tally.cancelled = true
                     case .requeue(let item, let reason):
@@ -76,6 +80,7 @@ struct Dispatcher: Sendable {
                             await failForGood(item.job.panelID, RenderFailure(kind: .transport, message: reason.description,
                                 suggestion: "check that the ComfyUI servers are running and reachable"))
                             tally.failed += 1
+                            tally.failed += await failWaiting(&blocked, on: item.job.panelID)
                         } else {
                             context.emit(.retrying(panelID: item.job.panelID, reason: reason))
                             queue.insert(item, at: 0)
@@ -97,6 +102,7 @@ struct Dispatcher: Sendable {
                             kind: .noServer, message: "every server stayed down: \(item.lastReason ?? "unreachable")",
                             suggestion: "start a ComfyUI server and run again; completed panels are kept"))
                         tally.failed += 1
+                        tally.failed += await failWaiting(&blocked, on: item.job.panelID)
                     }
                     queue.removeAll()
                 }
@@ -135,6 +141,31 @@ struct Dispatcher: Sendable {
                 context.emit(.serverUp(server: url))
             }
         }
+    }
+
+    /// Removes the items waiting for `panelID` from `blocked` and returns them, ready to run.
+    private static func release(_ blocked: inout [WorkItem], waitingFor panelID: String) -> [WorkItem] {
+        var ready: [WorkItem] = []
+        blocked.removeAll { item in
+            guard item.waitsFor == panelID else { return false }
+            var next = item
+            next.waitsFor = nil
+            ready.append(next)
+            return true
+        }
+        return ready
+    }
+
+    /// Fails the items waiting for `panelID` (its render failed for good); returns how many.
+    private func failWaiting(_ blocked: inout [WorkItem], on panelID: String) async -> Int {
+        let waiting = blocked.filter { $0.waitsFor == panelID }
+        blocked.removeAll { $0.waitsFor == panelID }
+        for item in waiting {
+            await failForGood(item.job.panelID, RenderFailure(
+                kind: .keyPanel, message: "key panel \(panelID) of \(item.job.panelID) failed, so its clip was not rendered",
+                suggestion: "fix the key panel (see its error) and run again; the clip follows it"))
+        }
+        return waiting.count
     }
 
     private func failForGood(_ panelID: String, _ failure: RenderFailure) async {

@@ -31,6 +31,8 @@ public struct PanelReport: Sendable, Hashable {
         public var history: [PanelVersion]
         /// Why the current version failed, when it did.
         public var failure: RenderFailure?
+        /// For a shot clip (its `panelID` is the shot id): key panel, frames and frame rate; nil for a panel.
+        public var clip: ClipRecord?
 
         /// The contract's asset id of the current version.
         public var assetID: String { PanelVersion.assetID(panelID: panelID, version: version) }
@@ -40,15 +42,22 @@ public struct PanelReport: Sendable, Hashable {
     public var projectID: String
     /// The panels in project order, then any panel the ledger knows that the project no longer has.
     public var entries: [Entry]
+    /// The shot clips the ledger knows, in shot order (empty when no run made clips).
+    public var clips: [Entry] = []
 
     /// Reads the report of `project` (its ledger under `outputs/.comfybridge/`, when there is one).
     public static func load(_ project: Project) async throws(LedgerError) -> PanelReport {
         let ledgerPath = project.outputsDirectory.appendingPathComponent(".comfybridge/\(Ledger.fileName)").path
         var records: [String: PanelRecord] = [:]
         var order: [String] = []
+        var clipRecords: [PanelRecord] = []
         if FileManager.default.fileExists(atPath: ledgerPath) {
             let ledger = try Ledger(path: ledgerPath)
             for record in try await ledger.panels() {
+                if record.clip != nil {
+                    clipRecords.append(record)
+                    continue
+                }
                 records[record.panelID] = record
                 order.append(record.panelID)
             }
@@ -64,7 +73,11 @@ public struct PanelReport: Sendable, Hashable {
             }
         }
         for id in order { if let record = records[id] { entries.append(entry(record, project: project)) } }
-        return PanelReport(projectID: project.id, entries: entries)
+        var report = PanelReport(projectID: project.id, entries: entries)
+        let shotOrder = project.shots.map(\.id)
+        report.clips = clipRecords.sorted { (shotOrder.firstIndex(of: $0.panelID) ?? .max) < (shotOrder.firstIndex(of: $1.panelID) ?? .max) }
+            .map { entry($0, project: project) }
+        return report
     }
 
     static func entry(_ record: PanelRecord, project: Project) -> Entry {
@@ -80,7 +93,7 @@ public struct PanelReport: Sendable, Hashable {
         }
         return Entry(panelID: record.panelID, shotID: record.shotID, prompt: record.prompt, seed: record.seed, status: status,
                      version: record.version, override: record.override, files: record.files, filesPresent: present,
-                     history: record.history, failure: record.failure)
+                     history: record.history, failure: record.failure, clip: record.clip)
     }
 
     /// The report as JSON: `project_id` and `panels`, each with `panel_id`, `shot_id`, `prompt`,
@@ -107,6 +120,24 @@ public struct PanelReport: Sendable, Hashable {
                             "seed": .uint64(version.seed), "prompt": .string(version.prompt),
                             "files": .array(version.files.map(\.json)),
                         ])
+                    }),
+                    "error": entry.failure?.json ?? .null,
+                ])
+            }),
+            "clips": .array(clips.map { entry in
+                .object([
+                    "shot_id": .string(entry.panelID),
+                    "key_panel_id": entry.clip.map { .string($0.keyPanelID) } ?? .null,
+                    "frames": entry.clip.map { .int($0.frames) } ?? .null,
+                    "frame_rate": entry.clip.map { .double($0.frameRate) } ?? .null,
+                    "seed": .uint64(entry.seed),
+                    "status": .string(entry.status),
+                    "version": .int(entry.version),
+                    "files": .array(entry.files.map(\.json)),
+                    "files_present": .bool(entry.filesPresent),
+                    "previous_versions": .array(entry.history.map { version in
+                        .object(["version": .int(version.version), "status": .string(Manifest.statusText(version.state)),
+                                 "files": .array(version.files.map(\.json))])
                     }),
                     "error": entry.failure?.json ?? .null,
                 ])

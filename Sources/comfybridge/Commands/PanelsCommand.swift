@@ -42,7 +42,7 @@ struct PanelsCommand: AsyncParsableCommand {
         let shotWidth = max(4, report.entries.map { ($0.shotID ?? "-").count }.max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         var lines = [pad("PANEL", idWidth) + "  " + pad("SHOT", shotWidth) + "  VER  " + pad("STATUS", 12) + "  " + pad("SEED", 20) + "  PROMPT"]
-        for entry in report.entries {
+        for (index, entry) in report.entries.enumerated() {
             var prompt = entry.prompt.replacingOccurrences(of: "\n", with: " ")
             if prompt.count > 60 { prompt = String(prompt.prefix(59)) + "…" }
             var status = entry.status
@@ -60,6 +60,8 @@ struct PanelsCommand: AsyncParsableCommand {
                 lines.append(String(repeating: " ", count: idWidth + 2) + "v\(version.version) \(version.state.rawValue), seed \(version.seed)"
                              + (files.isEmpty ? "" : ": \(files)"))
             }
+            let next = report.entries.dropFirst(index + 1).first
+            if let shot = entry.shotID, next?.shotID != shot { lines += clipLines(report.clips.filter { $0.panelID == shot }, indent: idWidth + 2) }
         }
         return lines
     }

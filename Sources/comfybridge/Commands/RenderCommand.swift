@@ -44,6 +44,8 @@ struct RenderCommand: AsyncParsableCommand {
 
     @OptionGroup var redo: RedoOptions
 
+    @OptionGroup var clips: ClipCommandOptions
+
     @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted, in bytes.", valueName: "bytes"))
     var maxOutputBytes: Int64 = 1 << 30
 
@@ -88,6 +90,7 @@ struct RenderCommand: AsyncParsableCommand {
             options.previewMethod = dashboardOptions.previewMethod(default: dashboard == nil ? .none : .auto)
             options.maxFileBytes = maxOutputBytes
             redo.apply(to: &options)
+            try clips.apply(to: &options, redo: redo.redo)
             let session = RenderSession(project: project, options: options,
                                         mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
             let summary = if let dashboardConfiguration { try await session.run(dashboard: dashboardConfiguration) } else { try await session.run() }
