@@ -411,7 +411,7 @@ import Testing
 
     @Test func failureKindsKeepTheirManifestCodes() {
         #expect(RenderFailure.Kind.allCases.map(\.rawValue) == [
-            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "interrupted", "lost",
+            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "key_panel", "interrupted", "lost",
             "no_server", "server", "ledger", "internal", "unknown",
         ])
         #expect(RenderFailure.Kind(code: "weird") == .unknown)
