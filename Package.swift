@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "StoryCoreImaging", targets: ["StoryCoreImaging"]),
         .library(name: "ComfyEmulator", targets: ["ComfyEmulator"]),
         .library(name: "StoryCoreDashboard", targets: ["StoryCoreDashboard"]),
+        .library(name: "StoryCoreMetrics", targets: ["StoryCoreMetrics"]),
         .executable(name: "comfybridge", targets: ["comfybridge"]),
         .executable(name: "comfybridge-bench", targets: ["ComfyBench"]),
         .executable(name: "comfybridge-dev", targets: ["comfybridge-dev"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -89,9 +91,21 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
+            name: "StoryCoreMetrics",
+            dependencies: [
+                "StoryCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(
             name: "StoryCoreDashboard",
             dependencies: [
-                "StoryCore", "ComfyAPI", "ComfyWorkflow",
+                "StoryCore", "StoryCoreMetrics", "ComfyAPI", "ComfyWorkflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,6 +134,7 @@ let package = Package(
                 "StoryCore",
                 "StoryCoreImaging",
                 "StoryCoreDashboard",
+                "StoryCoreMetrics",
                 "ComfyAPI",
                 "ComfyWorkflow",
                 "ComfyEmulator",
@@ -222,3 +237,13 @@ let package = Package(
         ),
     ]
 )
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: [
+                "StoryCoreMetrics", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),

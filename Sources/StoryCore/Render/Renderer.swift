@@ -29,6 +29,7 @@ public final class Renderer: Sendable {
     public let events: AsyncStream<RenderEvent>
     let continuation: AsyncStream<RenderEvent>.Continuation
     private let logger: Logger
+    private let connected = ConnectedClients()
 
     /// Creates a renderer; nothing happens until `run()`. `logger` receives diagnostics (default: discarded).
     public init(project: Project, options: RenderOptions,
@@ -76,6 +77,7 @@ public final class Renderer: Sendable {
             throw .noServerAvailable(reasons)
         }
         do {
+        await connected.set(clients)
             let summary = try await execute(run: run, selection: selection, ledger: ledger, store: store, clients: clients, started: started)
             await Self.shutDown(clients)
             return summary
@@ -86,6 +88,12 @@ public final class Renderer: Sendable {
     }
 
     /// Shuts every client down at once: one after another, each socket close added to the run's tail
+    /// WebSocket reconnects per server (base URL) so far in `run()`: connections opened beyond the first.
+    /// Empty before `run()` has made its clients; the last counts stay readable after it returns.
+    public func reconnects() async -> [String: Int] {
+        await connected.reconnects()
+    }
+
     /// (measured by the pool benchmark: 4 servers, +190 ms).
     private static func shutDown(_ clients: [ComfyClient]) async {
         await withTaskGroup(of: Void.self) { group in
@@ -209,5 +217,18 @@ public final class Renderer: Sendable {
         } catch {
             throw .ledger(error)
         }
+    }
+}
+
+/// The clients of a run, for `Renderer.reconnects()`.
+private actor ConnectedClients {
+    private var clients: [ComfyClient] = []
+
+    func set(_ clients: [ComfyClient]) { self.clients = clients }
+
+    func reconnects() async -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for client in clients { counts[client.server] = max(0, await client.connectionCount - 1) }
+        return counts
     }
 }

@@ -98,7 +98,7 @@ public actor DashboardController {
             return result
         }
         current = task
-        return DashboardRun(events: events, outcome: task)
+        return DashboardRun(events: events, outcome: task, renderer: renderer)
     }
 
     /// Stops the render as Ctrl-C does: no new submissions, this run's prompts interrupted, the ledger

@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import StoryCoreMetrics
 
 /// The dashboard's HTTP and WebSocket server for one controller.
 ///
@@ -20,17 +21,21 @@ public actor DashboardServer {
     public nonisolated let configuration: DashboardConfiguration
     /// The controller whose project it shows.
     public nonisolated let controller: DashboardController
+    /// The metrics served at `GET /metrics` (behind the same access rules as the page), when given.
+    public nonisolated let metrics: RenderMetrics?
     private let logger: Logger
     private var serviceGroup: ServiceGroup?
     private var serverTask: Task<Void, Never>?
     private var boundPort = 0
 
-    /// A server for `controller`; throws `DashboardError.tokenRequired` for a non-loopback host without a token.
-    public init(configuration: DashboardConfiguration, controller: DashboardController,
+    /// A server for `controller`, with `GET /metrics` when `metrics` is given; throws
+    /// `DashboardError.tokenRequired` for a non-loopback host without a token.
+    public init(configuration: DashboardConfiguration, controller: DashboardController, metrics: RenderMetrics? = nil,
                 logger: Logger = Logger(label: "StoryCoreDashboard", factory: { _ in SwiftLogNoOpLogHandler() })) throws(DashboardError) {
         try configuration.validate()
         self.configuration = configuration
         self.controller = controller
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -39,6 +44,7 @@ public actor DashboardServer {
         guard serviceGroup == nil else { return }
         let access = DashboardAccess(token: configuration.token)
         let router = DashboardRoutes.router(controller: controller, access: access)
+        if let metrics { MetricsServer.addRoute(to: router, metrics: metrics) }
         let wsRouter = DashboardRoutes.webSocketRouter(hub: controller.hub, access: access)
         let wsConfiguration = WebSocketServerConfiguration(maxFrameSize: DashboardRoutes.maxInboundFrameBytes,
                                                            autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(2))

@@ -2,6 +2,7 @@ import ArgumentParser
 import ComfyAPI
 import Foundation
 import StoryCore
+import StoryCoreMetrics
 
 /// `comfybridge render PROJECT_DIR`: renders a StoryCore project, resuming an earlier run by default.
 struct RenderCommand: AsyncParsableCommand {
@@ -58,6 +59,10 @@ struct RenderCommand: AsyncParsableCommand {
 
     @OptionGroup var dashboardOptions: DashboardOptions
 
+    @Option(name: .customLong("metrics"),
+            help: ArgumentHelp("Serve Prometheus metrics at http://[HOST:]PORT/metrics while the render runs (host default 127.0.0.1, port 0 for a free one; the address goes to stderr). With --dashboard, /metrics is on the dashboard's server too.", valueName: "[host:]port"))
+    var metrics: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -66,11 +71,17 @@ struct RenderCommand: AsyncParsableCommand {
         guard maxJSONBytes >= 1024 else { throw ValidationError("--max-json-bytes must be at least 1024") }
     }
 
+    /// `--metrics` as an address; bad input (exit 2) with one line when it is not `[HOST:]PORT`.
+    static func metricsAddress(_ text: String) throws -> MetricsAddress {
+        do { return try MetricsAddress(parsing: text) } catch { throw CommandFailure.badInput(error.description) }
+    }
+
     func run() async throws {
         let console = Console()
         do {
             if output.verbose { console.error(server.summary()) }
             let dashboardConfiguration = try dashboard.map { text throws(CommandFailure) in try dashboardOptions.configuration(listen: text) }
+            let metricsAddress = try metrics.map(Self.metricsAddress)
             let folder = URL(fileURLWithPath: projectDirectory, isDirectory: true).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -92,7 +103,8 @@ struct RenderCommand: AsyncParsableCommand {
             redo.apply(to: &options)
             try clips.apply(to: &options, redo: redo.redo)
             let session = RenderSession(project: project, options: options,
-                                        mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose)
+                                        mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose,
+                                        metricsAddress: metricsAddress)
             let summary = if let dashboardConfiguration { try await session.run(dashboard: dashboardConfiguration) } else { try await session.run() }
             if session.mode != .jsonLines {
                 for line in RenderSession.summaryLines(summary, project: project) { console.output(line) }

@@ -2,22 +2,35 @@ import Foundation
 import Logging
 import StoryCore
 import StoryCoreDashboard
+import StoryCoreMetrics
 
 extension RenderSession {
     /// Renders as `run()` does while serving the dashboard of this render at `dashboard`; its URL
     /// (never the token) goes to stderr. A stop from the page acts as Ctrl-C. The server is shut
     /// down when the render ends.
     func run(dashboard: DashboardConfiguration) async throws -> RenderSummary {
-        let server = try await Self.startDashboard(project: project, options: options, configuration: dashboard, verbose: verbose)
+        let metrics = RenderMetrics()
+        let server = try await Self.startDashboard(project: project, options: options, configuration: dashboard, verbose: verbose,
+                                                   metrics: metrics)
         console.error("Dashboard: \(await server.url.absoluteString)")
+        let metricsServer: MetricsServer?
+        do { metricsServer = try await startMetrics(metrics) } catch {
+            await server.shutdown()
+            throw error
+        }
         let display = RenderDisplay(mode: mode, console: console)
         let run: DashboardRun
         do { run = try await server.controller.start(observe: true) } catch {
+            await metricsServer?.shutdown()
             await server.shutdown()
             throw CommandFailure(status: .failed, message: error.description)
         }
+        await metrics.setReconnectSource { await run.reconnects() }
         let consumer = Task {
-            for await event in run.events { await display.show(event) }
+            for await event in run.events {
+                await metrics.observe(event)
+                await display.show(event)
+            }
         }
         let ticker = Self.ticker(redrawing: display, mode: mode)
         defer { ticker?.cancel() }
@@ -33,10 +46,12 @@ extension RenderSession {
                 }
             }
             await consumer.value
+            await metricsServer?.shutdown()
             await server.shutdown()
             return summary
         } catch {
             await consumer.value
+            await metricsServer?.shutdown()
             await server.shutdown()
             throw error
         }
@@ -44,7 +59,7 @@ extension RenderSession {
 
     /// Opens the project's dashboard controller and starts its server.
     static func startDashboard(project: Project, options: RenderOptions, configuration: DashboardConfiguration,
-                               verbose: Bool) async throws -> DashboardServer {
+                               verbose: Bool, metrics: RenderMetrics? = nil) async throws -> DashboardServer {
         var logger = Logger(label: "comfybridge") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = verbose ? .info : .error
         let controller: DashboardController
@@ -54,7 +69,7 @@ extension RenderSession {
             throw failure(error)
         }
         do {
-            let server = try DashboardServer(configuration: configuration, controller: controller, logger: logger)
+            let server = try DashboardServer(configuration: configuration, controller: controller, metrics: metrics, logger: logger)
             try await server.start()
             return server
         } catch {

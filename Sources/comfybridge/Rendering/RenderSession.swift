@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StoryCore
+import StoryCoreMetrics
 
 /// One render of a project as the command line runs it: the renderer, the display of its events,
 /// Ctrl-C, and the summary for a person.
@@ -13,6 +14,8 @@ struct RenderSession {
     var mode: RenderDisplay.Mode
     /// Log library diagnostics to stderr.
     var verbose: Bool
+    /// Where to serve `/metrics` (`--metrics`), if anywhere.
+    var metricsAddress: MetricsAddress? = nil
     var console = Console()
 
     /// The display mode for the flags and the terminal: JSON lines with `--json` or when stdout is
@@ -39,8 +42,14 @@ struct RenderSession {
         logger.logLevel = verbose ? .info : .error
         let renderer = Renderer(project: project, options: options, logger: verbose ? logger : Self.silent)
         let display = RenderDisplay(mode: mode, console: console)
+        let metrics = metricsAddress.map { _ in RenderMetrics() }
+        await metrics?.setReconnectSource { await renderer.reconnects() }
+        let metricsServer = try await startMetrics(metrics)
         let consumer = Task {
-            for await event in renderer.events { await display.show(event) }
+            for await event in renderer.events {
+                await metrics?.observe(event)
+                await display.show(event)
+            }
         }
         let ticker = Self.ticker(redrawing: display, mode: mode)
         defer { ticker?.cancel() }
@@ -51,11 +60,22 @@ struct RenderSession {
                 try await renderer.run()
             }
             await consumer.value
+            await metricsServer?.shutdown()
             return summary
         } catch {
             await consumer.value
+            await metricsServer?.shutdown()
             throw error
         }
+    }
+
+    /// Starts the `--metrics` server for `metrics` and prints its scrape address on stderr; nil without `--metrics`.
+    func startMetrics(_ metrics: RenderMetrics?) async throws -> MetricsServer? {
+        guard let metricsAddress, let metrics else { return nil }
+        let server = MetricsServer(address: metricsAddress, metrics: metrics)
+        do { try await server.start() } catch { throw CommandFailure(status: .failed, message: error.description) }
+        console.error("Metrics: \(await server.url)")
+        return server
     }
 
     private static let silent = Logger(label: "comfybridge", factory: { _ in SwiftLogNoOpLogHandler() })
