@@ -8,7 +8,7 @@
 enum NodeDefinitions {
     /// Every definition text, merged in this order (later files add classes): the core nodes, then
     /// each node family's own file.
-    static let parts = [json, clipsJSON]
+    static let parts = [json, clipsJSON, mediaJSON]
 
     static let json = #"""
 {

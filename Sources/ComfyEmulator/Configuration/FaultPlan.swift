@@ -24,6 +24,9 @@ public struct FaultPlan: Sendable, Hashable {
     /// The next this-many `GET /view` requests answer ComfyUI's 500, then downloads work again (default 0):
     /// a server that rendered a prompt but cannot serve its images for a while.
     public var viewFailures: Int
+    /// `/view` answers 200 with an HTML error page (as a misconfigured proxy does) instead of the
+    /// file's bytes, under the file's own content type (default false).
+    public var wrongFileBytes: Bool = false
 
     /// Creates a plan; the defaults inject nothing.
     public init(closeSocketsAfterMessages: Int? = nil, http500Rate: Double = 0, slowReplyRate: Double = 0,

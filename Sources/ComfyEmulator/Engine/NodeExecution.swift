@@ -93,6 +93,15 @@ extension EmulatorCore {
             }
         }
         var uiRecord: JSONValue?
+        if let media = work.media {
+            do {
+                uiOutput = try MediaFiles(paths: paths).save(media, counters: &saveCounters, tempSuffix: randomLetters(5))
+            } catch let failure as NodeFailure {
+                return .failed(failure, inputs: currentInputs)
+            } catch {
+                return .failed(NodeFailure(type: "OSError", message: "\(error)", isOutOfMemory: false, frame: "    output.save(...)"), inputs: currentInputs)
+            }
+        }
         if let uiOutput {
             let record: JSONValue = ["meta": ["node_id": .string(id), "display_node": .string(id), "parent_node": .null, "real_node_id": .string(id)],
                                      "output": uiOutput]

@@ -144,6 +144,7 @@ struct NodeSimulator {
             if let clip = clipWork(classType: classType, links: links, literals: literals) { return clip }
             w.failure = .runtime("node \(classType) has no simulation in the emulator")
         }
+            if let media = mediaWork(classType: classType, links: links, literals: literals) { return media }
         return w
     }
 

@@ -50,4 +50,6 @@ struct NodeWork: Sendable {
     var failure: NodeFailure?
     /// Files to write (UI output).
     var save: SaveRequest?
+    /// One animation, video or audio file (or one per waveform) to write instead (UI output).
+    var media: MediaSave?
 }

@@ -16,6 +16,18 @@ struct ImageSpec: Sendable, Hashable {
     var pixelCount: UInt64 { UInt64(max(width, 0)) * UInt64(max(height, 0)) * UInt64(max(batch, 0)) }
 }
 
+/// What a simulated AUDIO value holds: enough to name its shape.
+struct AudioSpec: Sendable, Hashable {
+    var seconds: Double
+    var sampleRate: Int
+    var channels: Int
+    /// Waveforms in the batch (SaveAudio writes one file each).
+    var batch: Int
+
+    /// Samples per channel.
+    var samples: Int { seconds.isFinite ? Int((seconds * Double(sampleRate)).rounded()) : 0 }
+}
+
 /// A value flowing along a link in the simulated graph.
 enum SimValue: Sendable, Hashable {
     case image(ImageSpec)
@@ -29,12 +41,16 @@ enum SimValue: Sendable, Hashable {
     case noise(seed: String)
     case sampler(String)
     case sigmas(steps: Int)
+    /// CreateVideo's VIDEO: its frames and frame rate.
+    case video(ImageSpec, fps: Double)
+    /// An AUDIO waveform: its length, sample rate, channels and batch.
+    case audio(AudioSpec)
     case scalar(JSONValue)
 
     /// The image or latent description this value carries, if any.
     var spec: ImageSpec? {
         switch self {
-        case .image(let s), .latent(let s), .mask(let s): return s
+        case .image(let s), .latent(let s), .mask(let s), .video(let s, _): return s
         default: return nil
         }
     }
@@ -58,6 +74,8 @@ enum SimValue: Sendable, Hashable {
         case .noise(let s): return "<Noise_RandomNoise seed=\(s)>"
         case .sampler(let n): return "<KSAMPLER \(n)>"
         case .sigmas(let n): return "tensor([...]) steps=\(n)"
+        case .video(let s, let fps): return "<VideoFromComponents frames=\(s.batch) fps=\(fps)>"
+        case .audio(let a): return "{'waveform': tensor(...) shape=[\(a.batch), \(a.channels), \(a.samples)], 'sample_rate': \(a.sampleRate)}"
         }
     }
 }

@@ -25,7 +25,8 @@ extension EmulatorCore {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDir), !isDir.boolValue,
               let data = FileManager.default.contents(atPath: file.path) else { return .empty(404) }
-        var reply = Reply(status: 200, contentType: EmulatorCore.mimeType(base), body: [UInt8](data))
+        let body = faults.wrongFileBytes ? Array("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>\n".utf8) : [UInt8](data)
+        var reply = Reply(status: 200, contentType: EmulatorCore.mimeType(base), body: body)
         reply.headers = [("Content-Disposition", "filename=\"\(base)\"")]
         return reply
     }
@@ -40,6 +41,7 @@ extension EmulatorCore {
         case "webm": "video/webm"
         case "flac": "audio/flac"
         case "mp3": "audio/mpeg"
+        case "opus", "ogg": "audio/ogg"
         case "json": "application/json"
         case "txt": "text/plain"
         default: "application/octet-stream"
