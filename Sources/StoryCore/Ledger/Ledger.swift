@@ -10,7 +10,7 @@ import GRDB
 public actor Ledger {
     /// The database file.
     public nonisolated let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// The file name of the ledger inside `outputs/.comfybridge/`.
     public static let fileName = "ledger.sqlite"

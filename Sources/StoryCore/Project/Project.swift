@@ -3,16 +3,17 @@ import Foundation
 
 /// A StoryCore project folder: `project.json` ("Data Contract v1") and `storyboard.json`, read and checked.
 ///
-/// The raw documents are kept as `JSONValue`s so a rewrite of `project.json` keeps every key
-/// ComfyBridge does not understand. `panels` is the render list the contract defines, with the
-/// master coherence sheet last when `coherence_anchors.master_grid_path` is set.
+/// What grows with the project is not kept as parsed JSON: a 20,000-panel project's two files parse into
+/// tens of MiB of JSON values, held for the whole run. `document` keeps `project.json` without its
+/// per-panel collections, and the rewrite of `project.json` reads the file again, keeping every key
+/// ComfyBridge does not understand. `panels` is the render list the contract defines, with the master
+/// coherence sheet last when `coherence_anchors.master_grid_path` is set.
 public struct Project: Sendable {
     /// The project folder.
     public let directory: URL
-    /// `project.json` as read, every key kept.
+    /// `project.json` as read, every key kept except the per-panel collections (`shots_index`, and
+    /// `panels`, `panel_to_shot_map` and `comfyui_panels` of `asset_manifest`), which `panels` and `shots` hold.
     public let document: JSONValue
-    /// `storyboard.json` as read, every key kept.
-    public let storyboardDocument: JSONValue
     /// `project_id`.
     public let id: String
     /// The `config` block.
@@ -92,13 +93,23 @@ public struct Project: Sendable {
         }
 
         self.directory = directory
-        self.document = document
-        self.storyboardDocument = storyboard
+        self.document = Self.withoutPanelCollections(document)
         self.id = projectID
         self.config = config
         self.coherenceAnchors = anchors
         self.shots = shots
         self.panels = try Self.panels(assets: assets, shots: shots, config: config, anchors: anchors)
+    }
+
+    /// `document` without the collections that grow with the panel count.
+    private static func withoutPanelCollections(_ document: JSONValue) -> JSONValue {
+        guard case .object(var root) = document else { return document }
+        root["shots_index"] = nil
+        if case .object(var assets)? = root["asset_manifest"] {
+            for key in ["panels", "panel_to_shot_map", "comfyui_panels"] { assets[key] = nil }
+            root["asset_manifest"] = .object(assets)
+        }
+        return .object(root)
     }
 
     /// The panel with `id`, if the project has one.
@@ -109,6 +120,7 @@ public struct Project: Sendable {
         let mapField = assets["panel_to_shot_map"]
         let map = try mapField.optionalObject() ?? JSONObject()
         var entries: [(id: String, index: Int, shot: Shot, order: Int)] = []
+        var seen = Set<String>()
         if let listed = try assets["panels"].optionalArray(), !listed.isEmpty {
             for (order, item) in listed.enumerated() {
                 _ = try item.object()
@@ -130,7 +142,7 @@ public struct Project: Sendable {
                     throw .unknownShot(file: projectFileName, path: mapField[id].path, panelID: id, shotID: shotID)
                 }
                 let index = try item["panel_index"].optionalInt() ?? order + 1
-                if entries.contains(where: { $0.id == id }) {
+                guard seen.insert(id).inserted else {
                     throw .duplicateID(file: projectFileName, path: item.path, id: id)
                 }
                 entries.append((id, index, shot, order))

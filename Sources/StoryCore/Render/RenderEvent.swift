@@ -56,6 +56,10 @@ public struct RenderSummary: Sendable, Hashable {
     /// The panels this run was asked to redo, with the version each now has (1 when the panel had
     /// never rendered, so the redo was its first render). Empty without `RenderOptions.redo`.
     public var redone: [String: Int] = [:]
+    /// How many times the run wrote `manifest.json` and `project.json` (in the background and at its ends).
+    public var manifestWrites = 0
+    /// CPU seconds those writes took.
+    public var manifestWriterCPUSeconds = 0.0
 
     /// Creates a summary.
     public init(runID: String, total: Int, rendered: Int, kept: Int, failures: [String: RenderFailure], pending: Int,

@@ -123,11 +123,12 @@ public final class Renderer: Sendable {
 
         var servers: [ServerPool.Server] = []
         var problems: [PlanProblem] = []
+        var checked = PlanCheckCache()
         for (index, (client, probe)) in zip(clients, probes).enumerated() {
             switch probe {
             case .success(let found):
                 let rules = options.memoryPolicy.rules(vramTotal: found.vramTotal)
-                problems += plan.problems(against: found.catalog, server: client.server, rules: rules)
+                problems += checked.problems(of: plan, against: found.catalog, server: client.server, rules: rules)
                 servers.append(.init(index: index, url: client.server, client: client, isUp: true, catalog: found.catalog, rules: rules))
             case .failure(let error):
                 servers.append(.init(index: index, url: client.server, client: client, isUp: false, downReason: error.description))
@@ -145,7 +146,9 @@ public final class Renderer: Sendable {
         }
         let (resumed, kept) = try await resumeState(plan: plan, versions: versions, ledger: ledger, store: store)
         let work = try await orderClips(resumed, ledger: ledger)
-        try await recorder.write()
+        // The manifest and project file follow the plan in the background: written whole they take seconds
+        // for a 20,000-panel project, and the first prompt must not wait for them (the ledger is the record).
+        await recorder.noteChange()
 
         let dispatcher = Dispatcher(context: context, plan: plan)
         let tally = await dispatcher.run(work)
@@ -153,8 +156,7 @@ public final class Renderer: Sendable {
 
         let failures: [String: RenderFailure]
         do {
-            failures = Dictionary(try await ledger.panels().filter { p in plan.jobs.contains { $0.panelID == p.panelID } }
-                .compactMap { p in p.failure.map { (p.panelID, $0) } }, uniquingKeysWith: { a, _ in a })
+            failures = try await ledger.failures(among: Set(plan.jobs.map(\.panelID)))
         } catch {
             throw .ledger(error)
         }
@@ -170,6 +172,8 @@ public final class Renderer: Sendable {
         } catch {
             throw .ledger(error)
         }
+        summary.manifestWrites = await recorder.writeCount
+        summary.manifestWriterCPUSeconds = await recorder.cpuSeconds
         continuation.yield(.runFinished(summary))
         return summary
     }

@@ -32,6 +32,9 @@ actor RunRecorder {
     private(set) var backgroundFailure: RenderError?
     /// How many writes have finished (successful or not).
     private(set) var writeCount = 0
+    /// CPU seconds the writes took (the writing thread's own CPU time; wall time for a write that
+    /// resumed on another thread), for the share of a run's CPU the manifest and project file cost.
+    private(set) var cpuSeconds = 0.0
 
     init(ledger: Ledger, project: Project, runID: String, servers: [String], minimumInterval: Duration = .milliseconds(250)) {
         self.minimumInterval = minimumInterval
@@ -93,6 +96,12 @@ actor RunRecorder {
         scheduled = nil
         defer { writeCount += 1 }
         let started = ContinuousClock.now
+        let thread = pthread_self(), threadCPU = Self.threadCPUSeconds()
+        defer {
+            let wall = (ContinuousClock.now - started).components
+            cpuSeconds += pthread_equal(thread, pthread_self()) != 0 ? Self.threadCPUSeconds() - threadCPU
+                : Double(wall.seconds) + Double(wall.attoseconds) / 1e18
+        }
         do { try await writeOnce() } catch {
             dirty = true
             return error
@@ -102,6 +111,13 @@ actor RunRecorder {
         lastDuration = finished - started
         backgroundFailure = nil
         return nil
+    }
+
+    /// CPU time of the calling thread in seconds.
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private func writeOnce() async throws(RenderError) {

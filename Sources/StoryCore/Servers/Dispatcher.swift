@@ -28,7 +28,7 @@ struct Dispatcher: Sendable {
         let interval = context.options.healthCheckInterval
         return await withTaskGroup(of: Result.self) { group in
             // Shot clips wait for their key panel: released when it completes, failed when it fails.
-            var queue = items.filter { $0.waitsFor == nil }
+            var queue = WorkQueue(items.filter { $0.waitsFor == nil })
             var blocked = items.filter { $0.waitsFor != nil }
             var running = 0
             var probing = false
