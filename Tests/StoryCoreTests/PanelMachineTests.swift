@@ -394,7 +394,8 @@ import Testing
         .earlierPromptUnanswered(promptID: "p", server: "a", renderedOn: "b", reason: "r"),
         .earlierPromptUnreachable(promptID: "p", server: "a", renderedOn: "b"), .renderedAsNewVersion(version: 2, previous: 1),
         .redoNewVersion(version: 2, kept: 1, keptFolder: "outputs/panel_01", prompt: "p", seed: 18_446_744_073_709_551_615),
-        .redoResumed(version: 3, prompt: nil, seed: 7), .redoFirstRender(prompt: nil, seed: nil), .sameImagesAs(version: 1), .text("free"),
+        .redoResumed(version: 3, prompt: nil, seed: 7), .redoFirstRender(prompt: nil, seed: nil), .sameImagesAs(version: 1),
+        .unfinishedBatch(nodeIDs: ["12"]), .unknownMediaType(path: "outputs/panel_01/x.bin"), .text("free"),
     ]
 
     @Test func everyNoteRoundTripsThroughTheLedgersStorage() {
@@ -411,7 +412,7 @@ import Testing
 
     @Test func failureKindsKeepTheirManifestCodes() {
         #expect(RenderFailure.Kind.allCases.map(\.rawValue) == [
-            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "key_panel", "interrupted", "lost",
+            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "media_mismatch", "key_panel", "interrupted", "lost",
             "no_server", "server", "ledger", "internal", "unknown",
         ])
         #expect(RenderFailure.Kind(code: "weird") == .unknown)

@@ -201,8 +201,11 @@ public actor Ledger {
     public func completePrompt(_ promptID: String, panelID: String, files: [StoredFile]) throws(LedgerError) {
         try write { db in
             for file in files {
-                try db.execute(sql: "INSERT OR REPLACE INTO file (panel_id, path, node_id, bytes, sha256, prompt_id) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID])
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO file (panel_id, path, node_id, bytes, sha256, prompt_id, media_type, animated, frame_rate)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID, file.mediaType,
+                                     file.animated ? 1 : 0, file.frameRate])
                 try db.execute(sql: "DELETE FROM pending_file WHERE path = ?", arguments: [file.path])
             }
             try db.execute(sql: "UPDATE prompt SET state = ? WHERE prompt_id = ?", arguments: [PromptState.completed.rawValue, promptID])

@@ -1,3 +1,4 @@
+import ComfyAPI
 import Foundation
 
 /// Where a panel stands in a run, as the ledger records it.
@@ -22,13 +23,23 @@ public struct StoredFile: Sendable, Hashable {
     public var bytes: Int64
     /// Its SHA-256, lower-case hex.
     public var sha256: String
+    /// Its media type (`image/png`, `video/mp4`, `audio/flac`, …; see `MediaType.of(filename:format:)`).
+    public var mediaType: String
+    /// True for a moving picture (an animated WEBP, PNG or GIF, or a video).
+    public var animated: Bool
+    /// Frames per second, when the server reported it.
+    public var frameRate: Double?
 
-    /// Creates a record.
-    public init(path: String, nodeID: String, bytes: Int64, sha256: String) {
+    /// Creates a record; `mediaType` defaults to the one the path's extension gives.
+    public init(path: String, nodeID: String, bytes: Int64, sha256: String, mediaType: String? = nil, animated: Bool = false,
+                frameRate: Double? = nil) {
         self.path = path
         self.nodeID = nodeID
         self.bytes = bytes
         self.sha256 = sha256
+        self.mediaType = mediaType ?? MediaType.of(filename: path).name
+        self.animated = animated
+        self.frameRate = frameRate
     }
 }
 

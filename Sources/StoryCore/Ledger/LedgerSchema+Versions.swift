@@ -68,8 +68,10 @@ extension LedgerSchema {
 
     static func encode(_ files: [StoredFile]) -> String {
         JSONValue.array(files.map { file in
-            .object(["path": .string(file.path), "node_id": .string(file.nodeID),
-                     "bytes": .number(JSONNumber(Int(file.bytes))), "sha256": .string(file.sha256)])
+            var object: JSONObject = ["path": .string(file.path), "node_id": .string(file.nodeID),
+                                      "bytes": .number(JSONNumber(Int(file.bytes))), "sha256": .string(file.sha256)]
+            for (key, value) in mediaFields(file) { object[key] = value }
+            return .object(object)
         }).serializedString()
     }
 
@@ -78,7 +80,8 @@ extension LedgerSchema {
         return items.compactMap { item in
             guard let path = item["path"]?.stringValue, let node = item["node_id"]?.stringValue,
                   let bytes = item["bytes"]?.numberValue?.int64, let sha = item["sha256"]?.stringValue else { return nil }
-            return StoredFile(path: path, nodeID: node, bytes: bytes, sha256: sha)
+            return StoredFile(path: path, nodeID: node, bytes: bytes, sha256: sha, mediaType: item["media_type"]?.stringValue,
+                              animated: item["animated"]?.boolValue ?? false, frameRate: item["frame_rate"]?.doubleValue)
         }
     }
 }

@@ -55,6 +55,7 @@ enum LedgerSchema {
         registerVersionMigration(&migrator)
         registerPendingFileMigration(&migrator)
         registerReviewMigration(&migrator)
+        registerMediaMigration(&migrator)
         registerClipMigration(&migrator)
         return migrator
     }
@@ -105,7 +106,9 @@ enum LedgerSchema {
     }
 
     static func file(_ row: Row) -> StoredFile {
-        StoredFile(path: row["path"], nodeID: row["node_id"], bytes: row["bytes"], sha256: row["sha256"])
+        let media = media(row)
+        return StoredFile(path: row["path"], nodeID: row["node_id"], bytes: row["bytes"], sha256: row["sha256"],
+                          mediaType: media.type, animated: media.animated, frameRate: media.frameRate)
     }
 
     private static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }

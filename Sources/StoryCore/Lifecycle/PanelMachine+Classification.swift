@@ -41,9 +41,22 @@ extension PanelMachine {
         switch error {
         case .hostileFileName:
             return RenderFailure(kind: .hostileFileName, message: error.description, suggestion: "check the workflow's SaveImage filename_prefix and the server")
+        case .mediaMismatch:
+            return RenderFailure(kind: .mediaMismatch, message: error.description,
+                                 suggestion: "the server (or a proxy in front of it) sent something other than the file it named")
         default:
             return RenderFailure(kind: .output, message: error.description)
         }
+    }
+
+    /// Notes on what a finished prompt reported besides its files (VideoHelperSuite's unfinished batch).
+    static func outputNotes(_ result: PromptResult) -> [Action] {
+        result.unfinishedBatchNodes.isEmpty ? [] : [.note(.unfinishedBatch(nodeIDs: result.unfinishedBatchNodes))]
+    }
+
+    /// Notes on the downloaded files: one per file whose media type is unknown.
+    static func mediaNotes(_ files: [StoredFile]) -> [Action] {
+        files.filter { $0.mediaType == MediaType.unknown.name }.map { .note(.unknownMediaType(path: $0.path)) }
     }
 
     /// The note for a prompt of an earlier process that could not be collected.

@@ -237,9 +237,9 @@ struct PanelMachine: Sendable {
             return [.follow(prompt, .attempt(rest: rest))]
         case (.following(let prompt, let origin), .executed(let result)):
             phase = .downloading(prompt, origin)
-            return [.download(prompt, result, origin)]
+            return Self.outputNotes(result) + [.download(prompt, result, origin)]
         case (.downloading(let prompt, let origin), .downloaded(let files)):
-            return [.recordFiles(prompt, files)] + next(after: origin)
+            return [.recordFiles(prompt, files)] + Self.mediaNotes(files) + next(after: origin)
         case (.downloading(let prompt, _), .downloadFailed(let error)):
             return downloadFailed(prompt, error)
         case (.following(let prompt, .adopted), .promptFailed(let error)):

@@ -39,6 +39,8 @@ extension PanelNote {
         case .redoFirstRender(let prompt, let seed):
             Self.putOverride(prompt, seed, into: &object)
         case .sameImagesAs(let version): put("version", .int(version))
+        case .unfinishedBatch(let nodeIDs): put("node_ids", .array(nodeIDs.map(JSONValue.string)))
+        case .unknownMediaType(let path): put("path", .string(path))
         case .text(let text): put("text", .string(text))
         }
         return .object(object)
@@ -95,6 +97,9 @@ extension PanelNote {
         case "redo_resumed": return int("version").map { .redoResumed(version: $0, prompt: prompt, seed: seed) }
         case "redo_first_render": return .redoFirstRender(prompt: prompt, seed: seed)
         case "same_images": return int("version").map { .sameImagesAs(version: $0) }
+        case "unfinished_batch":
+            return value["node_ids"]?.arrayValue.map { .unfinishedBatch(nodeIDs: $0.compactMap(\.stringValue)) }
+        case "unknown_media_type": return string("path").map { .unknownMediaType(path: $0) }
         case "text": return string("text").map { .text($0) }
         default: return nil
         }

@@ -41,6 +41,12 @@ public enum PanelNote: Sendable, Hashable {
     case redoFirstRender(prompt: String?, seed: UInt64?)
     /// The images are byte-identical to `version`'s (ComfyUI answered from its cache).
     case sameImagesAs(version: Int)
+    /// A VideoHelperSuite node answered `unfinished_batch` (a Meta Batch Manager batch that is not the
+    /// last): it saved no file, and ComfyBridge does not queue the prompt again for the next batch.
+    case unfinishedBatch(nodeIDs: [String])
+    /// A stored file's extension names no media type ComfyBridge knows: it is kept as
+    /// `application/octet-stream`, with no check of its first bytes.
+    case unknownMediaType(path: String)
     /// A note written by an older ComfyBridge as free text.
     case text(String)
 
@@ -80,6 +86,10 @@ public enum PanelNote: Sendable, Hashable {
         case redoFirstRender = "redo_first_render"
         /// The code of `PanelNote.sameImagesAs`.
         case sameImagesAs = "same_images"
+        /// The code of `PanelNote.unfinishedBatch`.
+        case unfinishedBatch = "unfinished_batch"
+        /// The code of `PanelNote.unknownMediaType`.
+        case unknownMediaType = "unknown_media_type"
         /// The code of `PanelNote.text`.
         case text = "text"
 
@@ -124,6 +134,8 @@ public enum PanelNote: Sendable, Hashable {
         case .redoResumed: .redoResumed
         case .redoFirstRender: .redoFirstRender
         case .sameImagesAs: .sameImagesAs
+        case .unfinishedBatch: .unfinishedBatch
+        case .unknownMediaType: .unknownMediaType
         case .text: .text
         }
     }
@@ -173,6 +185,11 @@ public enum PanelNote: Sendable, Hashable {
         case .sameImagesAs(let version):
             return "same images as version \(version) (same prompt, seed and graph; ComfyUI may have answered from its cache): "
                 + "pass a seed or prompt override to get a different image"
+        case .unfinishedBatch(let nodeIDs):
+            return "node \(nodeIDs.joined(separator: ", ")) reported an unfinished VideoHelperSuite batch (Meta Batch Manager): "
+                + "no file for it; ComfyBridge does not queue the prompt again for the next batch"
+        case .unknownMediaType(let path):
+            return "\(path): unknown file type, kept as application/octet-stream without a check of its first bytes"
         case .text(let text):
             return text
         }

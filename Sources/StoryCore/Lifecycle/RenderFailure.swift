@@ -14,6 +14,9 @@ public struct RenderFailure: Sendable, Hashable, CustomStringConvertible {
         case output
         /// The server named an output file that could not be written safely (`../`, separators, control characters).
         case hostileFileName = "hostile_file_name"
+        /// A downloaded file's first bytes do not match the media type its name and format claim
+        /// (a `.png` that is not a PNG).
+        case mediaMismatch = "media_mismatch"
         /// A shot clip could not start from its key panel: the panel failed, was rejected, or has no image.
         case keyPanel = "key_panel"
         /// The prompt was interrupted on the server by someone else.

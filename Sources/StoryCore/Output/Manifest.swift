@@ -114,10 +114,7 @@ public struct Manifest: Sendable, Hashable {
             "prompt_id": panel.promptID.map(JSONValue.string) ?? .null,
             "server": panel.server.map(JSONValue.string) ?? .null,
             "notes": .array(panel.notes.map { .string($0.text) }),
-                        "files": .array(panel.files.map { file in
-                .object(["path": .string(file.path), "node_id": .string(file.nodeID),
-                         "bytes": .number(JSONNumber(Int(file.bytes))), "sha256": .string(file.sha256)])
-            }),
+            "files": .array(panel.files.map(\.json)),
         ]
         if let failure = panel.failure {
             var error: JSONObject = [

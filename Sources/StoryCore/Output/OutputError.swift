@@ -9,6 +9,9 @@ public enum OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     case downloadFailed(panelID: String, name: String, reason: String)
     /// The downloaded file has an unacceptable size.
     case badSize(panelID: String, name: String, bytes: Int64, reason: String)
+    /// The downloaded file's first bytes do not match its claimed media type; `found` is what they
+    /// are (nil when no known type), `head` the first bytes in hex. Nothing was kept.
+    case mediaMismatch(panelID: String, name: String, claimed: String, found: String?, head: String)
     /// A local file operation failed.
     case io(path: String, reason: String)
 
@@ -23,6 +26,9 @@ public enum OutputError: Error, Sendable, Hashable, CustomStringConvertible {
             "panel \(panelID): download of \(Self.quoted(name)) failed: \(reason)"
         case .badSize(let panelID, let name, let bytes, let reason):
             "panel \(panelID): \(Self.quoted(name)) has \(bytes) bytes: \(reason)"
+        case .mediaMismatch(let panelID, let name, let claimed, let found, let head):
+            "panel \(panelID): \(Self.quoted(name)) should be \(claimed) but its first bytes are "
+                + (found.map { "\($0) (\(head))" } ?? (head.isEmpty ? "missing" : "no known type (\(head))"))
         case .io(let path, let reason):
             "\(path): \(reason)"
         }

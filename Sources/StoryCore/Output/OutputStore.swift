@@ -110,6 +110,7 @@ public struct OutputStore: Sendable {
             guard size <= maxFileBytes else {
                 throw OutputError.badSize(panelID: panelID, name: name, bytes: size, reason: "larger than the limit of \(maxFileBytes)")
             }
+            try Self.checkMedia(temp, claimed: file.mediaType, panelID: panelID, name: file.filename)
             let digest = try Self.sha256(of: temp)
             let relativePath = "\(PanelVersion.folder(panelID: panelID, version: version))/\(name)"
             do {
@@ -119,7 +120,8 @@ public struct OutputStore: Sendable {
             } catch {
                 throw OutputError.io(path: destination.path, reason: "\(error)")
             }
-            return StoredFile(path: relativePath, nodeID: file.nodeID, bytes: size, sha256: digest)
+            return StoredFile(path: relativePath, nodeID: file.nodeID, bytes: size, sha256: digest, mediaType: file.mediaType.name,
+                              animated: file.animated, frameRate: file.frameRate)
         } catch let error as OutputError {
             unlink(temp.path)
             throw error
@@ -127,6 +129,33 @@ public struct OutputStore: Sendable {
             unlink(temp.path)
             throw .io(path: temp.path, reason: "\(error)")
         }
+    }
+
+    /// Throws `OutputError.mediaMismatch` unless the first bytes of the file at `url` match `claimed`
+    /// (see `MediaType.matches(_:)`; a type without a signature accepts any non-empty file).
+    public static func checkMedia(_ url: URL, claimed: MediaType, panelID: String, name: String) throws(OutputError) {
+        guard claimed.hasSignature else { return }
+        let head = try firstBytes(of: url, count: 16)
+        guard !claimed.matches(head) else { return }
+        throw .mediaMismatch(panelID: panelID, name: name, claimed: claimed.name, found: MediaType.sniff(head)?.name,
+                             head: MediaType.hexPrefix(head))
+    }
+
+    /// Up to `count` bytes from the start of the file at `url`.
+    static func firstBytes(of url: URL, count: Int) throws(OutputError) -> [UInt8] {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: url.path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw .io(path: url.path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            filled += n
+        }
+        return Array(bytes[0..<filled])
     }
 
     /// True when `file` is on disk as a regular file with the recorded size and SHA-256.

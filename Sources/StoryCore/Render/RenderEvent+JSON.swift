@@ -91,9 +91,11 @@ extension RenderFailure {
 }
 
 extension StoredFile {
-    /// The file as the manifest writes it: `path` (relative to the project), `node_id`, `bytes`, `sha256`.
+    /// The file as the manifest writes it: `path` (relative to the project), `node_id`, `bytes`, `sha256`,
+    /// `media_type`, `animated` and `frame_rate` (null when the server did not report one).
     public var json: JSONValue {
-        ["path": .string(path), "node_id": .string(nodeID), "bytes": .number(JSONNumber(Int(bytes))), "sha256": .string(sha256)]
+        ["path": .string(path), "node_id": .string(nodeID), "bytes": .number(JSONNumber(Int(bytes))), "sha256": .string(sha256),
+         "media_type": .string(mediaType), "animated": .bool(animated), "frame_rate": frameRate.map(JSONValue.double) ?? .null]
     }
 }
 

@@ -48,15 +48,24 @@ struct PromptExecution {
             let target = outputDirectory.appendingPathComponent(file.filename)
             let temporary = outputDirectory.appendingPathComponent(".\(file.filename).part")
             let bytes = try await client.view(file, to: temporary)
+            do {
+                try OutputStore.checkMedia(temporary, claimed: file.mediaType, panelID: "-", name: file.filename)
+            } catch {
+                _ = try? FileManager.default.removeItem(at: temporary)
+                throw CommandFailure(status: .failed, message: "\(client.server): output file '\(file.filename)' of node \(file.nodeID): \(error)")
+            }
             _ = try? FileManager.default.removeItem(at: target)
             try FileManager.default.moveItem(at: temporary, to: target)
             let sha = try OutputStore.sha256(of: target)
-            files.append(["path": .string(target.path), "node_id": .string(file.nodeID), "bytes": .int(bytes), "sha256": .string(sha)])
+            files.append(["path": .string(target.path), "node_id": .string(file.nodeID), "bytes": .int(bytes), "sha256": .string(sha),
+                          "media_type": .string(file.mediaType.name), "animated": .bool(file.animated),
+                          "frame_rate": file.frameRate.map(JSONValue.double) ?? .null])
             if !json { console.output(target.path) }
         }
         if json {
             console.output(JSONValue.object(["event": "completed", "prompt_id": .string(promptID), "server": .string(client.server),
-                                             "files": .array(files)]).serializedString(.compact))
+                                             "files": .array(files),
+                                             "unfinished_batch": .array(result.unfinishedBatchNodes.map(JSONValue.string))]).serializedString(.compact))
         } else {
             console.error("Completed \(promptID): \(files.count) file\(files.count == 1 ? "" : "s") in \(outputDirectory.path)")
         }
