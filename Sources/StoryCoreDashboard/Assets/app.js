@@ -464,20 +464,31 @@ function renderMedia(tile, panel, view, version, files) {
   let output = media.querySelector('[data-role="output"]');
   const wantOutput = file && !showPreview;
   if (wantOutput) {
-    const isVideo = (file.media_type ?? "").startsWith("video/");
-    if (!output || output.dataset.src !== file.url || (output.tagName === "VIDEO") !== isVideo) {
-      output?.closest("a")?.remove();
-      output = isVideo
-        ? el("video", { "data-role": "output", src: file.url, autoplay: true, loop: true, muted: true, playsinline: true, preload: "metadata" })
-        : el("img", { "data-role": "output", src: file.url, loading: "lazy", decoding: "async", alt: `${panel.panel_id} version ${version}` });
+    // Videos play in <video>, audio in <audio>; animated WEBP, PNG and GIF play in <img> by themselves.
+    const type = file.media_type ?? "";
+    const tag = type.startsWith("video/") ? "VIDEO" : type.startsWith("audio/") ? "AUDIO" : "IMG";
+    if (!output || output.dataset.src !== file.url || output.tagName !== tag) {
+      output?.closest("a, .output-audio")?.remove();
+      const label = `${panel.panel_id} version ${version}`;
+      if (tag === "VIDEO") {
+        output = el("video", { "data-role": "output", src: file.url, autoplay: true, loop: true, muted: true, playsinline: true, preload: "metadata", "aria-label": label });
+        output.muted = true;
+      } else if (tag === "AUDIO") {
+        output = el("audio", { "data-role": "output", src: file.url, controls: true, preload: "metadata", "aria-label": label });
+      } else {
+        output = el("img", { "data-role": "output", src: file.url, loading: "lazy", decoding: "async", alt: label });
+      }
       output.dataset.src = file.url;
-      if (isVideo) output.muted = true;
-      const link = el("a", { href: file.url, target: "_blank", rel: "noopener", class: "output-link", title: "Open full size" }, output);
-      media.prepend(link);
+      output.dataset.mediaType = type;
+      // An <audio> keeps its own controls: it is not wrapped in a link (a click would open the file).
+      const holder = tag === "AUDIO"
+        ? el("div", { class: "output-audio" }, output)
+        : el("a", { href: file.url, target: "_blank", rel: "noopener", class: "output-link", title: "Open full size" }, output);
+      media.prepend(holder);
     }
     output.classList.toggle("stale", active && version === panel.version);
   } else if (output) {
-    output.closest("a")?.remove();
+    output.closest("a, .output-audio")?.remove();
     output = null;
   }
 

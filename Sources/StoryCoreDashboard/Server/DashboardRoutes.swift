@@ -88,6 +88,7 @@ enum DashboardRoutes {
             return DashboardResponse.error(.notFound, "no such file")
         }
         let path = files[index].path
+        let mediaType = files[index].mediaType
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.hasPrefix("/"), components.first == "outputs", !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
             return DashboardResponse.error(.notFound, "no such file")
@@ -98,7 +99,7 @@ enum DashboardRoutes {
             return DashboardResponse.error(.notFound, "the file of \(panelID) version \(version) is missing on disk")
         }
         var headers = HTTPFields()
-        headers[.contentType] = MediaType.of(path: path)
+        headers[.contentType] = mediaType
         headers[.cacheControl] = "private, max-age=3600"
         return Response(status: .ok, headers: headers, body: body)
     }

@@ -59,7 +59,8 @@ extension PanelTile {
                     "version": .int(entry.version),
                     "files": .array(entry.files.enumerated().map { index, file in
                         ["url": .string("/api/files/\(Self.pathComponent(panelID))/\(entry.version)/\(index)"),
-                         "media_type": .string(MediaType.of(path: file.path))]
+                         "media_type": .string(file.mediaType), "animated": .bool(file.animated),
+                         "frame_rate": file.frameRate.map(JSONValue.double) ?? .null]
                     }),
                 ]
             }),
@@ -119,18 +120,3 @@ extension Notice {
     }
 }
 
-/// The media type of an output file, from its extension.
-enum MediaType {
-    /// `image/png`, `image/jpeg`, `image/webp`, `image/gif`, `video/mp4`, `video/webm`, else `application/octet-stream`.
-    static func of(path: String) -> String {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "png": "image/png"
-        case "jpg", "jpeg": "image/jpeg"
-        case "webp": "image/webp"
-        case "gif": "image/gif"
-        case "mp4": "video/mp4"
-        case "webm": "video/webm"
-        default: "application/octet-stream"
-        }
-    }
-}
