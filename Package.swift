@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoryCoreTests",
-            dependencies: ["StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow"],
+            dependencies: ["StoryCore", "StoryCoreImaging", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

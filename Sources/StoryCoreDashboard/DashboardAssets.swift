@@ -380,6 +380,7 @@ function buildTile(panel) {
       el("span", { class: "placeholder-icon", "aria-hidden": "true" }), el("span", { class: "placeholder-text" })),
     el("span", { class: "live-tag", hidden: true, text: "live" }),
     el("span", { class: "review-badge", "data-role": "review", hidden: true }),
+    el("span", { class: "quality-badge", "data-role": "quality", hidden: true }),
     el("div", { class: "step-bar", hidden: true }, el("div", { class: "step-fill" })),
   );
   const seedInput = el("input", {
@@ -503,6 +504,19 @@ function updateTile(tile, panel) {
     setText(reviewNode, `${panel.review.verdict === "approved" ? "✓ approved" : "✕ rejected"} v${panel.review.version}`);
   } else {
     reviewNode.hidden = true;
+  }
+  // The quality gate's verdict on the shown version: the first file's that is not ok, else ok.
+  const qualityNode = tile.querySelector('[data-role="quality"]');
+  const verdicts = files.map((file) => file.quality?.verdict).filter(Boolean);
+  const verdict = verdicts.find((v) => v !== "ok") ?? verdicts[0];
+  setAttr(tile, "data-quality", verdict ?? null);
+  if (verdict) {
+    qualityNode.hidden = false;
+    qualityNode.className = `quality-badge ${verdict === "ok" ? "ok" : "failing"}`;
+    setText(qualityNode, verdict === "ok" ? "qa ok" : `qa ${verdict.replace("_", " ")}`);
+    qualityNode.title = `quality verdict ${verdict}, sharpness ${files.find((f) => f.quality)?.quality?.sharpness?.toFixed(1) ?? "?"}`;
+  } else {
+    qualityNode.hidden = true;
   }
   const hasFiles = files.length > 0;
   for (const action of ["approve", "reject"]) {
@@ -1272,6 +1286,18 @@ body.offline .board { opacity: 0.75; transition: opacity 0.3s; }
 }
 .review-badge.approved { color: var(--completed); border: 1px solid rgba(63, 182, 123, 0.5); }
 .review-badge.rejected { color: #ff7b72; border: 1px solid rgba(229, 83, 75, 0.5); }
+.quality-badge {
+  position: absolute;
+  bottom: 10px;
+  left: 8px;
+  font-size: 11px;
+  font-weight: 650;
+  padding: 2px 8px;
+  border-radius: 4px;
+  background: rgba(10, 12, 16, 0.8);
+}
+.quality-badge.ok { color: var(--completed); border: 1px solid rgba(63, 182, 123, 0.5); }
+.quality-badge.failing { color: #f0b429; border: 1px solid rgba(240, 180, 41, 0.6); }
 
 .step-bar { position: absolute; left: 0; right: 0; bottom: 0; height: 3px; background: rgba(255, 255, 255, 0.06); }
 .step-fill { height: 100%; width: 0; background: var(--running); transition: width 0.3s linear; }

@@ -29,7 +29,7 @@ struct ManifestTests {
         let first = try #require(json["panels"]?[0])
         #expect(first["status"] == "completed" && first["shot_id"] == "shot_01" && first["seed"] == 42)
         #expect(first["files"] == [["path": "outputs/panel_01/a.png", "node_id": "9", "bytes": 12, "sha256": "00ff",
-                                    "media_type": "image/png", "animated": false, "frame_rate": nil]])
+                                    "media_type": "image/png", "animated": false, "frame_rate": nil, "quality": nil]])
         #expect(first["error"] == .null)
         #expect(first["timings"]?["queued"]?.stringValue?.hasPrefix("2027-01-15T08:00:00") == true)
         let second = try #require(json["panels"]?[1])

@@ -395,7 +395,9 @@ import Testing
         .earlierPromptUnreachable(promptID: "p", server: "a", renderedOn: "b"), .renderedAsNewVersion(version: 2, previous: 1),
         .redoNewVersion(version: 2, kept: 1, keptFolder: "outputs/panel_01", prompt: "p", seed: 18_446_744_073_709_551_615),
         .redoResumed(version: 3, prompt: nil, seed: 7), .redoFirstRender(prompt: nil, seed: nil), .sameImagesAs(version: 1),
-        .unfinishedBatch(nodeIDs: ["12"]), .unknownMediaType(path: "outputs/panel_01/x.bin"), .text("free"),
+        .unfinishedBatch(nodeIDs: ["12"]), .unknownMediaType(path: "outputs/panel_01/x.bin"),
+        .qualityFailed(path: "outputs/panel_01/a.png", verdict: .blank, sharpness: 0), .qualityRedo(k: 1, of: 2, verdict: .soft, version: 2, seed: 43),
+        .qualityStillFailing(verdict: .dark, redos: 2), .text("free"),
     ]
 
     @Test func everyNoteRoundTripsThroughTheLedgersStorage() {
@@ -412,8 +414,8 @@ import Testing
 
     @Test func failureKindsKeepTheirManifestCodes() {
         #expect(RenderFailure.Kind.allCases.map(\.rawValue) == [
-            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "media_mismatch", "key_panel", "interrupted", "lost",
-            "no_server", "server", "ledger", "internal", "unknown",
+            "validation", "execution", "out_of_memory", "transport", "output", "hostile_file_name", "media_mismatch", "corrupt_image", "key_panel",
+            "interrupted", "lost", "no_server", "server", "ledger", "internal", "unknown",
         ])
         #expect(RenderFailure.Kind(code: "weird") == .unknown)
     }

@@ -35,6 +35,11 @@ public struct EmulatorConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// Maximum WebSocket frame size in both directions (default 64 MiB, so preview frames are never dropped).
     public var maxWebSocketFrameBytes: Int
+    /// Sampler seeds whose images come out black, as a VAE that overflowed in half precision or a
+    /// safety filter makes them (default none). Image k of a batch sampled with seed s counts as seed
+    /// s + k only when it is its own prompt; a batch takes the prompt's seed. Used to test the quality
+    /// gate: put a panel's first seed here and `--qa redo:N` renders it again with seed + 1.
+    public var blankImageSeeds: Set<UInt64> = []
 
     /// Creates a configuration; every parameter has the documented default.
     public init(

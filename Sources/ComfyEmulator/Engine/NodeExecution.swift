@@ -43,9 +43,10 @@ extension EmulatorCore {
             if let v = links[spec.name] { current[spec.name] = [.string(v.pythonDescription)] }
             else if let v = literals[spec.name] { current[spec.name] = [v] }
         }
-        let simulator = NodeSimulator(bytesPerPixel: configuration.bytesPerPixel) { [paths] name in
+        var simulator = NodeSimulator(bytesPerPixel: configuration.bytesPerPixel) { [paths] name in
             EmulatorCore.imageInfo(name, paths: paths)
         }
+        simulator.blankSeeds = configuration.blankImageSeeds
         let work = simulator.work(classType: classType, links: links, literals: literals)
         let currentInputs = JSONValue.object(current)
 

@@ -9,6 +9,8 @@ struct NodeSimulator {
     let bytesPerPixel: UInt64
     /// Looks up an uploaded image by its annotated name: (width, height, content hash), nil when missing.
     let loadImage: (String) -> (width: Int, height: Int, hash: UInt64)?
+    /// Seeds whose sampled images come out black (`EmulatorConfiguration.blankImageSeeds`).
+    var blankSeeds: Set<UInt64> = []
 
     /// Simulates `classType` with link values `links` and literal values `literals`.
     func work(classType: String, links: [String: SimValue], literals: JSONObject) -> NodeWork {
@@ -159,7 +161,7 @@ struct NodeSimulator {
         var spec = latent ?? empty
         spec.seed = seed
         spec.text = text
-        spec.solidColor = nil
+        spec.solidColor = blankSeeds.contains(UInt64(seed) ?? 0) && !blankSeeds.isEmpty ? 0 : nil
         w.outputs = [.latent(spec)]
         w.steps = steps
         w.firstStep = first

@@ -206,6 +206,7 @@ public actor Ledger {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [panelID, file.path, file.nodeID, file.bytes, file.sha256, promptID, file.mediaType,
                                      file.animated ? 1 : 0, file.frameRate])
+                try LedgerSchema.writeQuality(file, panelID: panelID, db)
                 try db.execute(sql: "DELETE FROM pending_file WHERE path = ?", arguments: [file.path])
             }
             try db.execute(sql: "UPDATE prompt SET state = ? WHERE prompt_id = ?", arguments: [PromptState.completed.rawValue, promptID])

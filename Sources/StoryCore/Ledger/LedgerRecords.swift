@@ -1,5 +1,6 @@
 import ComfyAPI
 import Foundation
+import StoryCoreImaging
 
 /// Where a panel stands in a run, as the ledger records it.
 public enum PanelState: String, Sendable, Hashable, CaseIterable {
@@ -29,10 +30,12 @@ public struct StoredFile: Sendable, Hashable {
     public var animated: Bool
     /// Frames per second, when the server reported it.
     public var frameRate: Double?
+    /// The quality gate's verdict and figures for a still PNG (nil for other media, or with `--qa off`).
+    public var quality: QualityReport?
 
     /// Creates a record; `mediaType` defaults to the one the path's extension gives.
     public init(path: String, nodeID: String, bytes: Int64, sha256: String, mediaType: String? = nil, animated: Bool = false,
-                frameRate: Double? = nil) {
+                frameRate: Double? = nil, quality: QualityReport? = nil) {
         self.path = path
         self.nodeID = nodeID
         self.bytes = bytes
@@ -40,6 +43,7 @@ public struct StoredFile: Sendable, Hashable {
         self.mediaType = mediaType ?? MediaType.of(filename: path).name
         self.animated = animated
         self.frameRate = frameRate
+        self.quality = quality
     }
 }
 

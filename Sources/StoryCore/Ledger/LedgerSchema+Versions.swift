@@ -1,6 +1,7 @@
 import ComfyWorkflow
 import Foundation
 import GRDB
+import StoryCoreImaging
 
 /// The ledger's record of panel versions: the current version and override on each panel row,
 /// and the `panel_version` table archiving every superseded version with its files.
@@ -71,6 +72,7 @@ extension LedgerSchema {
             var object: JSONObject = ["path": .string(file.path), "node_id": .string(file.nodeID),
                                       "bytes": .number(JSONNumber(Int(file.bytes))), "sha256": .string(file.sha256)]
             for (key, value) in mediaFields(file) { object[key] = value }
+            if let quality = file.quality { object["quality"] = quality.json }
             return .object(object)
         }).serializedString()
     }
@@ -81,7 +83,8 @@ extension LedgerSchema {
             guard let path = item["path"]?.stringValue, let node = item["node_id"]?.stringValue,
                   let bytes = item["bytes"]?.numberValue?.int64, let sha = item["sha256"]?.stringValue else { return nil }
             return StoredFile(path: path, nodeID: node, bytes: bytes, sha256: sha, mediaType: item["media_type"]?.stringValue,
-                              animated: item["animated"]?.boolValue ?? false, frameRate: item["frame_rate"]?.doubleValue)
+                              animated: item["animated"]?.boolValue ?? false, frameRate: item["frame_rate"]?.doubleValue,
+                              quality: QualityReport(json: item["quality"]))
         }
     }
 }

@@ -57,6 +57,7 @@ enum LedgerSchema {
         registerReviewMigration(&migrator)
         registerMediaMigration(&migrator)
         registerClipMigration(&migrator)
+        registerQualityMigration(&migrator)
         return migrator
     }
 
@@ -108,7 +109,7 @@ enum LedgerSchema {
     static func file(_ row: Row) -> StoredFile {
         let media = media(row)
         return StoredFile(path: row["path"], nodeID: row["node_id"], bytes: row["bytes"], sha256: row["sha256"],
-                          mediaType: media.type, animated: media.animated, frameRate: media.frameRate)
+                          mediaType: media.type, animated: media.animated, frameRate: media.frameRate, quality: quality(row))
     }
 
     private static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }

@@ -1,4 +1,5 @@
 import ComfyAPI
+import StoryCoreImaging
 
 extension PanelMachine {
     /// True for errors that say the server, not the prompt, is in trouble: the panel moves to
@@ -44,6 +45,9 @@ extension PanelMachine {
         case .mediaMismatch:
             return RenderFailure(kind: .mediaMismatch, message: error.description,
                                  suggestion: "the server (or a proxy in front of it) sent something other than the file it named")
+        case .corruptImage:
+            return RenderFailure(kind: .corruptImage, message: error.description,
+                                 suggestion: "the server (or a proxy) sent a broken PNG; render the panel again, and check the server's disk and SaveImage node")
         default:
             return RenderFailure(kind: .output, message: error.description)
         }
@@ -57,6 +61,19 @@ extension PanelMachine {
     /// Notes on the downloaded files: one per file whose media type is unknown.
     static func mediaNotes(_ files: [StoredFile]) -> [Action] {
         files.filter { $0.mediaType == MediaType.unknown.name }.map { .note(.unknownMediaType(path: $0.path)) }
+    }
+
+    /// Notes on stored images the quality gate failed: one per such file.
+    static func qualityNotes(_ files: [StoredFile]) -> [Action] {
+        files.compactMap { file in
+            guard let quality = file.quality, quality.verdict != .ok else { return nil }
+            return .note(.qualityFailed(path: file.path, verdict: quality.verdict, sharpness: quality.measures.sharpness))
+        }
+    }
+
+    /// The first verdict other than `ok` among `files`, if any.
+    static func failingVerdict(_ files: [StoredFile]) -> QualityVerdict? {
+        files.lazy.compactMap(\.quality?.verdict).first { $0 != .ok }
     }
 
     /// The note for a prompt of an earlier process that could not be collected.

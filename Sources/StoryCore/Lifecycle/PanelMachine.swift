@@ -1,4 +1,5 @@
 import ComfyAPI
+import StoryCoreImaging
 import ComfyWorkflow
 
 /// The life of one panel task on one leased server, as a pure state machine.
@@ -36,6 +37,10 @@ struct PanelMachine: Sendable {
         var adopt: [PromptRecord]
         /// True for a shot clip: the key panel's image is uploaded to the server before the first prompt.
         var uploadsImage = false
+        /// What the quality gate does with a failing image (default `.off`).
+        var quality: QualityPolicy = .off
+        /// Quality redos this panel already had in this run (the next one is k = this + 1).
+        var qualityRedos = 0
     }
 
     /// Where a followed prompt came from.
@@ -66,6 +71,8 @@ struct PanelMachine: Sendable {
         case following(PromptRecord, Origin)
         /// Finished on the server; its files are downloading.
         case downloading(PromptRecord, Origin)
+        /// Every image is stored but one failed the quality gate: recording redo `k` as the next version.
+        case redoingForQuality(k: Int, verdict: QualityVerdict)
         /// Every image is stored: recording the panel completed.
         case finishing
         /// Every image is stored and recorded. Terminal.
@@ -128,6 +135,8 @@ struct PanelMachine: Sendable {
         case serverUnreachable
         /// The panel is recorded completed and reported.
         case finished
+        /// The failing version is kept and the next one, `version` with `seed`, recorded as current.
+        case qualityRedoRecorded(version: Int, seed: UInt64)
         /// An output could not be written (a file, the master sheet's copy); the panel fails.
         case outputFailed(OutputError)
         /// The ledger failed (the panel fails: nothing is acted on unrecorded).
@@ -166,7 +175,10 @@ struct PanelMachine: Sendable {
         case markServerDown(reason: String)
         /// Stop `promptID` on the leased server (delete when queued, interrupt when running).
         case withdrawOnCancel(promptID: String)
-        /// Copy the master sheet where the project wants it, record the panel completed, report it.
+        /// Keep the current version (it failed the quality gate with `verdict`), record the next one with
+        /// the first seed + `k` as current, and build its job.
+        case redoForQuality(k: Int, verdict: QualityVerdict)
+        /// Copy the master sheet where the project wants it, hand the image on, record the panel completed, report it.
         case finish
         /// Record the panel failed and report it.
         case fail(RenderFailure)
@@ -183,6 +195,8 @@ struct PanelMachine: Sendable {
     private var attemptImagesPerPrompt = 1
     private var attemptRemaining = 0
     private(set) var uploadedImage: String?
+    /// The first quality verdict other than `ok` among this version's stored images.
+    private(set) var failingVerdict: QualityVerdict?
 
     /// A machine for a panel task; nothing happens until `start()`.
     init(_ setup: Setup) {
@@ -239,7 +253,13 @@ struct PanelMachine: Sendable {
             phase = .downloading(prompt, origin)
             return Self.outputNotes(result) + [.download(prompt, result, origin)]
         case (.downloading(let prompt, let origin), .downloaded(let files)):
-            return [.recordFiles(prompt, files)] + Self.mediaNotes(files) + next(after: origin)
+            let notes = Self.qualityNotes(files)
+            if failingVerdict == nil { failingVerdict = Self.failingVerdict(files) }
+            return [.recordFiles(prompt, files)] + Self.mediaNotes(files) + notes + next(after: origin)
+        case (.redoingForQuality(_, let verdict), .qualityRedoRecorded(let version, let seed)):
+            phase = .requeued(Requeue(preferredServer: nil, adopt: [],
+                                      reason: .quality(verdict: verdict, version: version, seed: seed, server: setup.server)))
+            return []
         case (.downloading(let prompt, _), .downloadFailed(let error)):
             return downloadFailed(prompt, error)
         case (.following(let prompt, .adopted), .promptFailed(let error)):
@@ -282,10 +302,7 @@ struct PanelMachine: Sendable {
     }
 
     private mutating func plan(_ remaining: [Int]) -> [Action] {
-        guard !remaining.isEmpty else {
-            phase = .finishing
-            return [.finish]
-        }
+        guard !remaining.isEmpty else { return judged() }
         let perPrompt = (ladder.split || setup.rules != nil) ? 1 : remaining.count
         attemptImagesPerPrompt = perPrompt
         attemptRemaining = remaining.count
@@ -300,6 +317,24 @@ struct PanelMachine: Sendable {
         }
         phase = .beginningAttempt(parts: Self.chunks(remaining, size: perPrompt))
         return actions + [.beginAttempt]
+    }
+
+    /// Every image is stored: finish, or, when the quality gate failed one and the policy allows
+    /// another redo, render the panel again as its next version.
+    private mutating func judged() -> [Action] {
+        guard setup.quality.measures, let verdict = failingVerdict else {
+            phase = .finishing
+            return [.finish]
+        }
+        let maxRedos = setup.quality.maxRedos
+        if setup.qualityRedos < maxRedos {
+            let k = setup.qualityRedos + 1
+            phase = .redoingForQuality(k: k, verdict: verdict)
+            return [.redoForQuality(k: k, verdict: verdict)]
+        }
+        phase = .finishing
+        if maxRedos > 0 { return [.note(.qualityStillFailing(verdict: verdict, redos: maxRedos)), .finish] }
+        return [.finish]
     }
 
     private mutating func submitNext(_ parts: [Range<Int>], index: Int) -> [Action] {

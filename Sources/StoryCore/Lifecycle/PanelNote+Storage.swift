@@ -1,4 +1,5 @@
 import ComfyWorkflow
+import StoryCoreImaging
 
 extension PanelNote {
     /// The note as the ledger stores it: an object with `code` and the case's values.
@@ -41,6 +42,19 @@ extension PanelNote {
         case .sameImagesAs(let version): put("version", .int(version))
         case .unfinishedBatch(let nodeIDs): put("node_ids", .array(nodeIDs.map(JSONValue.string)))
         case .unknownMediaType(let path): put("path", .string(path))
+        case .qualityFailed(let path, let verdict, let sharpness):
+            put("path", .string(path))
+            put("verdict", .string(verdict.rawValue))
+            put("sharpness", .double(sharpness))
+        case .qualityRedo(let k, let of, let verdict, let version, let seed):
+            put("k", .int(k))
+            put("of", .int(of))
+            put("verdict", .string(verdict.rawValue))
+            put("version", .int(version))
+            put("seed", .uint64(seed))
+        case .qualityStillFailing(let verdict, let redos):
+            put("verdict", .string(verdict.rawValue))
+            put("redos", .int(redos))
         case .text(let text): put("text", .string(text))
         }
         return .object(object)
@@ -100,6 +114,16 @@ extension PanelNote {
         case "unfinished_batch":
             return value["node_ids"]?.arrayValue.map { .unfinishedBatch(nodeIDs: $0.compactMap(\.stringValue)) }
         case "unknown_media_type": return string("path").map { .unknownMediaType(path: $0) }
+        case "quality_failed":
+            guard let path = string("path"), let verdict = string("verdict").flatMap(QualityVerdict.init(rawValue:)) else { return nil }
+            return .qualityFailed(path: path, verdict: verdict, sharpness: value["sharpness"]?.doubleValue ?? 0)
+        case "quality_redo":
+            guard let k = int("k"), let of = int("of"), let verdict = string("verdict").flatMap(QualityVerdict.init(rawValue:)),
+                  let version = int("version"), let seed else { return nil }
+            return .qualityRedo(k: k, of: of, verdict: verdict, version: version, seed: seed)
+        case "quality_still_failing":
+            guard let verdict = string("verdict").flatMap(QualityVerdict.init(rawValue:)), let redos = int("redos") else { return nil }
+            return .qualityStillFailing(verdict: verdict, redos: redos)
         case "text": return string("text").map { .text($0) }
         default: return nil
         }

@@ -1,4 +1,5 @@
 import ComfyWorkflow
+import StoryCoreImaging
 
 /// Something worth knowing about how a panel was rendered, recorded in the ledger and written to
 /// the manifest: an out-of-memory recovery, a prompt an earlier run left behind, a redo.
@@ -47,6 +48,13 @@ public enum PanelNote: Sendable, Hashable {
     /// A stored file's extension names no media type ComfyBridge knows: it is kept as
     /// `application/octet-stream`, with no check of its first bytes.
     case unknownMediaType(path: String)
+    /// The quality gate found a stored image failing (`blank`, `dark`, `washed_out` or `soft`).
+    case qualityFailed(path: String, verdict: QualityVerdict, sharpness: Double)
+    /// The quality gate's redo `k` of `of`: the version before failed with `verdict`, so `version`
+    /// renders with `seed` (the first version's seed + k); every version is kept.
+    case qualityRedo(k: Int, of: Int, verdict: QualityVerdict, version: Int, seed: UInt64)
+    /// Still failing the quality gate (`verdict`) after `redos` redos: completed with it, every version kept.
+    case qualityStillFailing(verdict: QualityVerdict, redos: Int)
     /// A note written by an older ComfyBridge as free text.
     case text(String)
 
@@ -90,6 +98,12 @@ public enum PanelNote: Sendable, Hashable {
         case unfinishedBatch = "unfinished_batch"
         /// The code of `PanelNote.unknownMediaType`.
         case unknownMediaType = "unknown_media_type"
+        /// The code of `PanelNote.qualityFailed`.
+        case qualityFailed = "quality_failed"
+        /// The code of `PanelNote.qualityRedo`.
+        case qualityRedo = "quality_redo"
+        /// The code of `PanelNote.qualityStillFailing`.
+        case qualityStillFailing = "quality_still_failing"
         /// The code of `PanelNote.text`.
         case text = "text"
 
@@ -136,6 +150,9 @@ public enum PanelNote: Sendable, Hashable {
         case .sameImagesAs: .sameImagesAs
         case .unfinishedBatch: .unfinishedBatch
         case .unknownMediaType: .unknownMediaType
+        case .qualityFailed: .qualityFailed
+        case .qualityRedo: .qualityRedo
+        case .qualityStillFailing: .qualityStillFailing
         case .text: .text
         }
     }
@@ -190,9 +207,19 @@ public enum PanelNote: Sendable, Hashable {
                 + "no file for it; ComfyBridge does not queue the prompt again for the next batch"
         case .unknownMediaType(let path):
             return "\(path): unknown file type, kept as application/octet-stream without a check of its first bytes"
+        case .qualityFailed(let path, let verdict, let sharpness):
+            return "\(path): quality verdict \(verdict.rawValue) (sharpness \(Self.figure(sharpness)))"
+        case .qualityRedo(let k, let of, let verdict, let version, let seed):
+            return "quality redo \(k) of \(of): version \(version - 1) was \(verdict.rawValue); version \(version) renders with seed \(seed) (first seed + \(k)); every version is kept"
+        case .qualityStillFailing(let verdict, let redos):
+            return "still \(verdict.rawValue) after \(redos) quality redo\(redos == 1 ? "" : "s"): completed with that verdict; every version is kept"
         case .text(let text):
             return text
         }
+    }
+
+    private static func figure(_ value: Double) -> String {
+        String((value * 10).rounded() / 10)
     }
 
     private static func overrideText(_ prompt: String?, _ seed: UInt64?) -> String {

@@ -17,6 +17,8 @@ public struct RenderFailure: Sendable, Hashable, CustomStringConvertible {
         /// A downloaded file's first bytes do not match the media type its name and format claim
         /// (a `.png` that is not a PNG).
         case mediaMismatch = "media_mismatch"
+        /// A downloaded PNG could not be decoded (bad CRC, truncated data): nothing is handed on.
+        case corruptImage = "corrupt_image"
         /// A shot clip could not start from its key panel: the panel failed, was rejected, or has no image.
         case keyPanel = "key_panel"
         /// The prompt was interrupted on the server by someone else.

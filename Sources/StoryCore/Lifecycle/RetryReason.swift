@@ -1,3 +1,5 @@
+import StoryCoreImaging
+
 /// Why a panel is tried again, as `RenderEvent.retrying` reports it.
 public enum RetryReason: Sendable, Hashable, CustomStringConvertible {
     /// The server ran out of memory; the ladder took `step` (free memory, split the batch, tiled decoding).
@@ -8,21 +10,25 @@ public enum RetryReason: Sendable, Hashable, CustomStringConvertible {
     case serverFailed(server: String, reason: String)
     /// The prompt rendered but its images did not download yet; they are fetched again from the same server.
     case downloadPending(server: String, reason: String)
+    /// The quality gate failed the image (`verdict`) on `server`: the panel renders again as `version` with `seed`.
+    case quality(verdict: QualityVerdict, version: Int, seed: UInt64, server: String)
 
-    /// The stable code (`out_of_memory`, `prompt_lost`, `server_failed`, `download_pending`).
+    /// The stable code (`out_of_memory`, `prompt_lost`, `server_failed`, `download_pending`, `quality_redo`).
     public var code: String {
         switch self {
         case .outOfMemory: "out_of_memory"
         case .promptLost: "prompt_lost"
         case .serverFailed: "server_failed"
         case .downloadPending: "download_pending"
+        case .quality: "quality_redo"
         }
     }
 
     /// The server concerned.
     public var server: String {
         switch self {
-        case .outOfMemory(_, let server), .promptLost(let server), .serverFailed(let server, _), .downloadPending(let server, _): server
+        case .outOfMemory(_, let server), .promptLost(let server), .serverFailed(let server, _), .downloadPending(let server, _),
+             .quality(_, _, _, let server): server
         }
     }
 
@@ -36,6 +42,7 @@ public enum RetryReason: Sendable, Hashable, CustomStringConvertible {
         case .promptLost: "the server lost the prompt"
         case .serverFailed(_, let reason): "server failed: \(reason)"
         case .downloadPending(_, let reason): "server failed: \(reason)"
+        case .quality(let verdict, let version, let seed, _): "quality gate: image \(verdict.rawValue); rendering version \(version) with seed \(seed)"
         }
     }
 }

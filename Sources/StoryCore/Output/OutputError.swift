@@ -12,6 +12,8 @@ public enum OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The downloaded file's first bytes do not match its claimed media type; `found` is what they
     /// are (nil when no known type), `head` the first bytes in hex. Nothing was kept.
     case mediaMismatch(panelID: String, name: String, claimed: String, found: String?, head: String)
+    /// A downloaded PNG could not be decoded (bad CRC, truncated, not a PNG); `reason` says how.
+    case corruptImage(panelID: String, name: String, reason: String)
     /// A local file operation failed.
     case io(path: String, reason: String)
 
@@ -29,6 +31,8 @@ public enum OutputError: Error, Sendable, Hashable, CustomStringConvertible {
         case .mediaMismatch(let panelID, let name, let claimed, let found, let head):
             "panel \(panelID): \(Self.quoted(name)) should be \(claimed) but its first bytes are "
                 + (found.map { "\($0) (\(head))" } ?? (head.isEmpty ? "missing" : "no known type (\(head))"))
+        case .corruptImage(let panelID, let name, let reason):
+            "panel \(panelID): \(Self.quoted(name)) is not a readable PNG: \(reason)"
         case .io(let path, let reason):
             "\(path): \(reason)"
         }

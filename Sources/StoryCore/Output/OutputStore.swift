@@ -1,6 +1,7 @@
 import ComfyAPI
 import Crypto
 import Foundation
+import StoryCoreImaging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +25,9 @@ public struct OutputStore: Sendable {
     public let projectDirectory: URL
     /// The largest file accepted (default 1 GiB).
     public let maxFileBytes: Int64
+    /// The quality gate's limits: when set, every still PNG is decoded and measured as it is stored
+    /// (`StoredFile.quality`), and one that does not decode is refused (default nil: not measured).
+    public var qualityThresholds: QualityThresholds?
 
     /// Creates a store for a project folder.
     public init(projectDirectory: URL, maxFileBytes: Int64 = 1 << 30) {
@@ -112,6 +116,8 @@ public struct OutputStore: Sendable {
             }
             try Self.checkMedia(temp, claimed: file.mediaType, panelID: panelID, name: file.filename)
             let digest = try Self.sha256(of: temp)
+            let quality = try Self.quality(of: temp, mediaType: file.mediaType.name, animated: file.animated,
+                                           thresholds: qualityThresholds, panelID: panelID, name: file.filename)
             let relativePath = "\(PanelVersion.folder(panelID: panelID, version: version))/\(name)"
             do {
                 try AtomicFile.sync(temp)
@@ -121,7 +127,7 @@ public struct OutputStore: Sendable {
                 throw OutputError.io(path: destination.path, reason: "\(error)")
             }
             return StoredFile(path: relativePath, nodeID: file.nodeID, bytes: size, sha256: digest, mediaType: file.mediaType.name,
-                              animated: file.animated, frameRate: file.frameRate)
+                              animated: file.animated, frameRate: file.frameRate, quality: quality)
         } catch let error as OutputError {
             unlink(temp.path)
             throw error

@@ -43,6 +43,10 @@ public struct ProjectUpdate: Sendable, Hashable {
     /// Rendered shot clips, written to `asset_manifest.comfyui_clips` when not empty (default none: the key is left as it is).
     public var clips: [RenderedClip] = []
 
+    /// The hand-off keys of `asset_manifest` (`panels`, `panel_to_shot_map`, `grid`), when the run hands
+    /// images on (default nil: those keys are left as they are).
+    public var handoff: HandOffUpdate?
+
     /// Creates an update.
     public init(panels: [RenderedPanel], status: Status) {
         self.panels = panels
@@ -64,6 +68,7 @@ public struct ProjectUpdate: Sendable, Hashable {
             ])
         })
         if !clips.isEmpty { assets["comfyui_clips"] = .array(clips.map(\.json)) }
+        handoff?.apply(to: &assets)
         root["asset_manifest"] = .object(assets)
         var generation = root["generation_status"]?.objectValue ?? JSONObject()
         generation["comfyui"] = .string(status.rawValue)

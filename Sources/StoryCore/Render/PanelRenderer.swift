@@ -15,7 +15,8 @@ struct PanelRenderer: Sendable {
             runID: context.runID, panelID: job.panelID, version: job.version, server: lease.url, batchSize: job.batchSize,
             rules: lease.rules, canTile: job.canUseTiledDecode && (lease.catalog?.contains("VAEDecodeTiled") ?? true),
             maxTransportRetries: context.options.maxTransportRetries, requeues: item.requeues, adopt: item.adopt,
-            uploadsImage: job.clip != nil)
+            uploadsImage: job.clip != nil, quality: job.clip == nil ? context.options.quality : .off,
+            qualityRedos: item.qualityRedos)
         var driver = PanelDriver(context: context, item: item, lease: lease, machine: PanelMachine(setup))
         let outcome = await driver.run()
         await driver.closeTemporaryClients()
@@ -39,6 +40,8 @@ struct PanelDriver {
     var others: [String: ServerPool.Lease] = [:]
     /// Clients made for servers no longer in the run; shut down when the task ends.
     private var temporary: [ComfyClient] = []
+    /// The job of the next version after a quality redo was recorded.
+    private var redoJob: RenderJob?
 
     init(context: RunContext, item: WorkItem, lease: ServerPool.Lease, machine: PanelMachine) {
         self.context = context
@@ -86,6 +89,13 @@ struct PanelDriver {
         case .failed(let failure):
             return .failed(panelID: panelID, failure)
         case .requeued(let requeue):
+            if case .quality = requeue.reason, let redoJob {
+                // A new version, not a retry: it starts afresh and does not count against the transport retries.
+                var next = WorkItem(job: redoJob, preferredServer: nil, adopt: [])
+                next.qualityRedos = item.qualityRedos + 1
+                next.lastReason = requeue.reason.description
+                return .requeue(next, reason: requeue.reason)
+            }
             var next = item
             next.preferredServer = requeue.preferredServer
             next.adopt = requeue.adopt
@@ -146,6 +156,17 @@ struct PanelDriver {
                 if let outcome, PanelMachine.withdrawalEndsPrompt(outcome) {
                     try await ledger.setPromptState(promptID, .abandoned)
                 }
+            case .redoForQuality(let k, let verdict):
+                let seed = item.job.seed == .max ? UInt64.max : item.job.seed + 1
+                let version = item.job.version + 1
+                let job = try item.job.qualityRedo(version: version, seed: seed)
+                let note = PanelNote.qualityRedo(k: k, of: context.options.quality.maxRedos, verdict: verdict, version: version, seed: seed)
+                let recorded = try await ledger.redoForQuality(panelID, seed: seed, fingerprint: job.fingerprint, note: note)
+                var planned = job
+                planned.version = recorded
+                redoJob = planned
+                await context.recorder.noteChange()
+                return .qualityRedoRecorded(version: recorded, seed: seed)
             case .finish:
                 return try await finish()
             case .fail(let failure):
@@ -210,6 +231,7 @@ struct PanelDriver {
         if let copyPath = item.job.panel.copyPath, let first = try await context.ledger.panel(panelID)?.files.first {
             try context.store.copy(first, toProjectPath: copyPath)
         }
+        try await handOn()
         try await context.ledger.complete(panelID, finishedAt: now, downloadedAt: now)
         let record = try await context.ledger.panel(panelID)
         await context.recorder.noteChange()

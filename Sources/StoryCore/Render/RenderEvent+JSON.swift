@@ -92,10 +92,12 @@ extension RenderFailure {
 
 extension StoredFile {
     /// The file as the manifest writes it: `path` (relative to the project), `node_id`, `bytes`, `sha256`,
-    /// `media_type`, `animated` and `frame_rate` (null when the server did not report one).
+    /// `media_type`, `animated`, `frame_rate` (null when the server did not report one) and `quality`
+    /// (the quality gate's `{verdict, sharpness, mean, stddev, dark_share, bright_share}`; null when not measured).
     public var json: JSONValue {
         ["path": .string(path), "node_id": .string(nodeID), "bytes": .number(JSONNumber(Int(bytes))), "sha256": .string(sha256),
-         "media_type": .string(mediaType), "animated": .bool(animated), "frame_rate": frameRate.map(JSONValue.double) ?? .null]
+         "media_type": .string(mediaType), "animated": .bool(animated), "frame_rate": frameRate.map(JSONValue.double) ?? .null,
+         "quality": quality?.json ?? .null]
     }
 }
 

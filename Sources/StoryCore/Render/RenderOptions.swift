@@ -1,6 +1,7 @@
 import ComfyAPI
 import ComfyWorkflow
 import Foundation
+import StoryCoreImaging
 
 /// How a run renders: which servers, which workflow, how much in flight, which panels.
 ///
@@ -45,6 +46,14 @@ public struct RenderOptions: Sendable {
     public var redo: [String: PanelOverride] = [:]
     /// Shot clips made from each shot's key panel (`render --clip-workflow`); nil makes none (default).
     public var clips: ClipOptions?
+    /// What the quality gate does (`render --qa`; default `.report`: every PNG measured, verdicts recorded).
+    public var quality: QualityPolicy = .report
+    /// The quality gate's limits (`render --min-sharpness` sets `minSharpness`; defaults as documented there).
+    public var qualityThresholds = QualityThresholds()
+    /// Hand each completed panel's current image on to StoryCore's layout (`assets/images/panels/`,
+    /// `assets/images/grids/`, `asset_manifest.panels`, `panel_to_shot_map`, `grid`); default true,
+    /// `render --no-handoff` turns it off.
+    public var handoff = true
     /// Images per panel; nil keeps the workflow's latent `batch_size` (default nil).
     public var batchSize: Int?
     /// Explicit `node.input=value` settings applied after injection (default none).

@@ -48,7 +48,8 @@ public final class Renderer: Sendable {
         guard options.maxInFlightPerServer >= 1 else { throw .invalidOptions("maxInFlightPerServer must be at least 1") }
         let selection = try PanelSelection(project: project, options: options)
         try Self.precheckClips(options.clips)
-        let store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
+        var store = OutputStore(projectDirectory: project.directory, maxFileBytes: options.maxFileBytes)
+        if options.quality.measures { store.qualityThresholds = options.qualityThresholds }
         do { _ = try store.checkedOutputsDirectory() } catch { throw .output(error) }
         for path in store.removeStaleTemporaries() { logger.info("removed a temporary file of an interrupted run: \(path)") }
         let ledger: Ledger
@@ -137,9 +138,11 @@ public final class Renderer: Sendable {
         guard problems.isEmpty else { throw .invalidPlan(problems) }
 
         let pool = ServerPool(servers: servers, maxInFlight: options.maxInFlightPerServer)
-        let recorder = RunRecorder(ledger: ledger, project: project, runID: run.runID, servers: clients.map(\.server))
-        let context = RunContext(runID: run.runID, options: options, ledger: ledger, store: store, pool: pool,
+        let recorder = RunRecorder(ledger: ledger, project: project, runID: run.runID, servers: clients.map(\.server),
+                                   handoff: options.handoff)
+        var context = RunContext(runID: run.runID, options: options, ledger: ledger, store: store, pool: pool,
                                  recorder: recorder, events: continuation, logger: logger)
+        context.handoffGridSpec = HandOff.gridSpec(of: project)
         continuation.yield(.runStarted(runID: run.runID, resumed: run.resumed, panels: plan.jobs.count, servers: clients.map(\.server)))
         for server in servers {
             continuation.yield(server.isUp ? .serverUp(server: server.url) : .serverDown(server: server.url, reason: server.downReason ?? "unreachable"))

@@ -12,6 +12,8 @@ struct RunContext: Sendable {
     let recorder: RunRecorder
     let events: AsyncStream<RenderEvent>.Continuation
     let logger: Logger
+    /// The `<spec>` of the master sheet's hand-off file `grid_<spec>` (see `HandOff.gridSpec(of:)`).
+    var handoffGridSpec = "3x3"
 
     func emit(_ event: RenderEvent) { events.yield(event) }
 }
@@ -27,6 +29,8 @@ struct WorkItem: Sendable {
     var requeues = 0
     /// The last reason it went back.
     var lastReason: String?
+    /// Quality redos the panel had in this run (`render --qa redo:N`).
+    var qualityRedos = 0
     /// For a shot clip whose key panel renders in this run: that panel's id; the clip waits for it.
     var waitsFor: String?
 }

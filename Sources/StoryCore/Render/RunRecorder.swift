@@ -36,7 +36,12 @@ actor RunRecorder {
     /// resumed on another thread), for the share of a run's CPU the manifest and project file cost.
     private(set) var cpuSeconds = 0.0
 
-    init(ledger: Ledger, project: Project, runID: String, servers: [String], minimumInterval: Duration = .milliseconds(250)) {
+    /// The project whose hand-off keys `project.json` gets (nil: `--no-handoff`).
+    let handoffProject: Project?
+
+    init(ledger: Ledger, project: Project, runID: String, servers: [String], minimumInterval: Duration = .milliseconds(250),
+         handoff: Bool = false) {
+        self.handoffProject = handoff ? project : nil
         self.minimumInterval = minimumInterval
         self.ledger = ledger
         self.projectDirectory = project.directory
@@ -148,6 +153,7 @@ actor RunRecorder {
         do {
             var update = ProjectUpdate(panels: entries, status: status)
             update.clips = ProjectUpdate.renderedClips(panels)
+            update.handoff = handoffProject.map { HandOffUpdate(project: $0, records: panels) }
             try update.write(toProjectIn: projectDirectory, backup: !backedUp)
             backedUp = true
         } catch {

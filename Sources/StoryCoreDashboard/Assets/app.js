@@ -308,6 +308,7 @@ function buildTile(panel) {
       el("span", { class: "placeholder-icon", "aria-hidden": "true" }), el("span", { class: "placeholder-text" })),
     el("span", { class: "live-tag", hidden: true, text: "live" }),
     el("span", { class: "review-badge", "data-role": "review", hidden: true }),
+    el("span", { class: "quality-badge", "data-role": "quality", hidden: true }),
     el("div", { class: "step-bar", hidden: true }, el("div", { class: "step-fill" })),
   );
   const seedInput = el("input", {
@@ -431,6 +432,19 @@ function updateTile(tile, panel) {
     setText(reviewNode, `${panel.review.verdict === "approved" ? "✓ approved" : "✕ rejected"} v${panel.review.version}`);
   } else {
     reviewNode.hidden = true;
+  }
+  // The quality gate's verdict on the shown version: the first file's that is not ok, else ok.
+  const qualityNode = tile.querySelector('[data-role="quality"]');
+  const verdicts = files.map((file) => file.quality?.verdict).filter(Boolean);
+  const verdict = verdicts.find((v) => v !== "ok") ?? verdicts[0];
+  setAttr(tile, "data-quality", verdict ?? null);
+  if (verdict) {
+    qualityNode.hidden = false;
+    qualityNode.className = `quality-badge ${verdict === "ok" ? "ok" : "failing"}`;
+    setText(qualityNode, verdict === "ok" ? "qa ok" : `qa ${verdict.replace("_", " ")}`);
+    qualityNode.title = `quality verdict ${verdict}, sharpness ${files.find((f) => f.quality)?.quality?.sharpness?.toFixed(1) ?? "?"}`;
+  } else {
+    qualityNode.hidden = true;
   }
   const hasFiles = files.length > 0;
   for (const action of ["approve", "reject"]) {

@@ -60,7 +60,8 @@ extension PanelTile {
                     "files": .array(entry.files.enumerated().map { index, file in
                         ["url": .string("/api/files/\(Self.pathComponent(panelID))/\(entry.version)/\(index)"),
                          "media_type": .string(file.mediaType), "animated": .bool(file.animated),
-                         "frame_rate": file.frameRate.map(JSONValue.double) ?? .null]
+                         "frame_rate": file.frameRate.map(JSONValue.double) ?? .null,
+                         "quality": file.quality?.json ?? .null]
                     }),
                 ]
             }),

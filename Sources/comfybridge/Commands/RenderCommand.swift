@@ -21,6 +21,11 @@ struct RenderCommand: AsyncParsableCommand {
             panels again as version 2, 3, ... into outputs/<panel_id>/v<N>/, keeping every earlier \
             file; --prompt/--seed change that version only. An interrupted redo is finished by the \
             next render (with or without --redo), never started over as another version.
+
+            Every PNG is measured when stored and its quality verdict (ok, blank, dark, washed_out, \
+            soft) recorded in the manifest; --qa redo:N renders a failing panel again. Each completed \
+            panel is also handed on to StoryCore as assets/images/panels/panel_NN.ppm and .png \
+            (--no-handoff turns it off).
             """)
 
     @Argument(help: ArgumentHelp("The project folder (holding project.json and storyboard.json).", valueName: "project-dir"))
@@ -46,6 +51,8 @@ struct RenderCommand: AsyncParsableCommand {
     @OptionGroup var redo: RedoOptions
 
     @OptionGroup var clips: ClipCommandOptions
+
+    @OptionGroup var quality: QualityCommandOptions
 
     @Option(name: .customLong("max-output-bytes"), help: ArgumentHelp("Largest output file accepted, in bytes.", valueName: "bytes"))
     var maxOutputBytes: Int64 = 1 << 30
@@ -101,6 +108,7 @@ struct RenderCommand: AsyncParsableCommand {
             options.previewMethod = dashboardOptions.previewMethod(default: dashboard == nil ? .none : .auto)
             options.maxFileBytes = maxOutputBytes
             redo.apply(to: &options)
+            quality.apply(to: &options)
             try clips.apply(to: &options, redo: redo.redo)
             let session = RenderSession(project: project, options: options,
                                         mode: RenderSession.mode(json: output.json, console: console), verbose: output.verbose,
