@@ -19,7 +19,7 @@ extension ComfyClient {
         try checkOpen()
         guard !promptID.isEmpty else { throw ComfyError.invalidArgument("prompt id must not be empty") }
         try await connect()
-        let subscription = await router.subscribe(promptID)
+        let subscription = await router.subscribe(promptID, submitting: true)
         do {
             let receipt = try await postPrompt(workflow, promptID: promptID, options: options)
             return PromptRun(receipt: receipt, stream: subscription.stream, token: subscription.token, client: self)
@@ -33,6 +33,13 @@ extension ComfyClient {
     public func run(_ workflow: Workflow, promptID: String = UUID().uuidString.lowercased(),
                     options: SubmitOptions = SubmitOptions()) async throws(ComfyError) -> PromptRun {
         try await submit(workflow, promptID: promptID, options: options)
+    }
+
+    /// How many prompts this client submitted before `promptID` are still queued or running (0: it runs
+    /// next, or already ran); nil for a prompt it did not submit or that ended. Read from the socket's
+    /// events, with no request: prompts of other clients are not counted (`queue()` has the whole queue).
+    public func promptsAhead(of promptID: String) async -> Int? {
+        await router.promptsAhead(of: promptID)
     }
 
     /// Adopts a prompt queued earlier (for example before this process restarted) and streams the rest of it.

@@ -29,12 +29,16 @@ actor EventRouter {
     private var nextToken: UInt64 = 0
     private var runningPromptID: String?
     private var closed = false
+    /// Prompts this client submitted that have not finished executing, in the order they were subscribed.
+    private var unfinished: [String] = []
 
     /// Number of prompts with at least one subscriber.
     var subscribedPromptCount: Int { subscribers.count }
 
-    /// Subscribes to `promptID`; events routed after this call are buffered until read.
-    func subscribe(_ promptID: String) -> (token: UInt64, stream: AsyncStream<PromptSignal>) {
+    /// Subscribes to `promptID`; events routed after this call are buffered until read. With `submitting`,
+    /// the prompt counts as this client's until it finishes executing (see `promptsAhead(of:)`).
+    func subscribe(_ promptID: String, submitting: Bool = false) -> (token: UInt64, stream: AsyncStream<PromptSignal>) {
+        if submitting, !closed, !unfinished.contains(promptID) { unfinished.append(promptID) }
         let (stream, continuation) = AsyncStream.makeStream(of: PromptSignal.self, bufferingPolicy: .unbounded)
         nextToken += 1
         if closed {
@@ -56,6 +60,7 @@ actor EventRouter {
         if list.isEmpty {
             subscribers[promptID] = nil
             lastActivity[promptID] = nil
+            finished(promptID)
         } else {
             subscribers[promptID] = list
         }
@@ -67,6 +72,17 @@ actor EventRouter {
         nextToken += 1
         if closed { continuation.finish() } else { listeners[nextToken] = continuation }
         return stream
+    }
+
+    /// How many prompts this client submitted before `promptID` are still queued or running on the
+    /// server (0 when it is the next to run, or already ran); nil for a prompt it did not submit.
+    /// Prompts of other clients are not counted: the server tells those only through `GET /queue`.
+    func promptsAhead(of promptID: String) -> Int? {
+        unfinished.firstIndex(of: promptID)
+    }
+
+    private func finished(_ promptID: String) {
+        if let index = unfinished.firstIndex(of: promptID) { unfinished.remove(at: index) }
     }
 
     /// Delivers one event to the global listeners and to the subscribers of the prompt it belongs to.
@@ -82,14 +98,23 @@ actor EventRouter {
             runningPromptID = id
         case .executing(let node, _, let id):
             if let id {
-                if node == nil { if runningPromptID == id { runningPromptID = nil } } else { runningPromptID = id }
+                if node == nil {
+                    if runningPromptID == id { runningPromptID = nil }
+                    finished(id)
+                } else {
+                    runningPromptID = id
+                }
             } else {
                 target = runningPromptID
             }
         case .executionError(let failure) where !failure.isExecutionBlocked:
             if runningPromptID == failure.promptID { runningPromptID = nil }
+            finished(failure.promptID)
         case .executionInterrupted(let id, _, _, _):
             if runningPromptID == id { runningPromptID = nil }
+            finished(id)
+        case .executionSuccess(let id, _):
+            finished(id)
         case .preview(let preview) where preview.promptID == nil:
             target = runningPromptID
         case .progress(let update) where update.promptID == nil:
@@ -136,6 +161,7 @@ actor EventRouter {
         subscribers = [:]
         lastActivity = [:]
         listeners = [:]
+        unfinished = []
     }
 
     private func deliver(_ signal: PromptSignal, to promptID: String) {

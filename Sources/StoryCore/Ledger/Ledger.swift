@@ -7,6 +7,9 @@ import GRDB
 ///
 /// Every method commits its change in one transaction before returning. Writes use GRDB's
 /// synchronous API on purpose: a cancelled render task must still be able to record what happened.
+/// Commits are durable against a killed process (the write-ahead log is in the operating system's
+/// hands when a commit returns) and are synced to disk at checkpoints (`synchronous = NORMAL`): an
+/// operating-system crash may forget the last commits, never corrupt the ledger.
 public actor Ledger {
     /// The database file.
     public nonisolated let path: String
@@ -33,6 +36,9 @@ public actor Ledger {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "comfybridge-ledger"
+        // WAL with NORMAL: no fsync per commit (it cost one per ledger step), still atomic and
+        // durable when the process is killed; see the type's documentation.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try LedgerSchema.migrator.migrate(pool)
@@ -135,20 +141,28 @@ public actor Ledger {
         }
     }
 
-    /// Records that the server started executing the panel.
-    public func markStarted(_ panelID: String, at date: Date = Date()) throws(LedgerError) {
+    /// Records that the server started executing the panel; with `promptID`, also that the server
+    /// accepted that prompt (a `recorded` prompt becomes `accepted`), in the same transaction.
+    public func markStarted(_ panelID: String, promptID: String? = nil, at date: Date = Date()) throws(LedgerError) {
         try write { db in
             try db.execute(sql: "UPDATE panel SET started_at = COALESCE(started_at, ?) WHERE panel_id = ?",
                            arguments: [date.timeIntervalSince1970, panelID])
+            if let promptID {
+                try db.execute(sql: "UPDATE prompt SET state = ? WHERE prompt_id = ? AND state = ?",
+                               arguments: [PromptState.accepted.rawValue, promptID, PromptState.recorded.rawValue])
+            }
         }
     }
 
-    /// Records the panel as completed (its files were recorded per prompt with `completePrompt`).
-    public func complete(_ panelID: String, finishedAt: Date, downloadedAt: Date) throws(LedgerError) {
+    /// Records the panel as completed (its files were recorded per prompt with `completePrompt`) and
+    /// returns its record as committed, read in the same transaction.
+    @discardableResult
+    public func complete(_ panelID: String, finishedAt: Date, downloadedAt: Date) throws(LedgerError) -> PanelRecord? {
         try write { db in
             try db.execute(sql: """
                 UPDATE panel SET state = ?, failure = NULL, finished_at = ?, downloaded_at = ? WHERE panel_id = ?
                 """, arguments: [PanelState.completed.rawValue, finishedAt.timeIntervalSince1970, downloadedAt.timeIntervalSince1970, panelID])
+            return try LedgerSchema.panel(panelID, db)
         }
     }
 
@@ -216,6 +230,13 @@ public actor Ledger {
     /// The prompts of a panel, oldest first.
     public func prompts(_ panelID: String) throws(LedgerError) -> [PromptRecord] {
         try read { db in try LedgerSchema.prompts(panelID, db) }
+    }
+
+    /// The project-relative paths of the files recorded for a panel (lighter than `panel(_:)`).
+    public func filePaths(_ panelID: String) throws(LedgerError) -> [String] {
+        try read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM file WHERE panel_id = ? ORDER BY rowid"), arguments: [panelID])
+        }
     }
 
     /// The files recorded for one prompt.

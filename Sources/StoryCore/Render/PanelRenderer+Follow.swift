@@ -89,7 +89,7 @@ extension PanelDriver {
                 case .executionStart, .executing(.some, _, _), .progress:
                     if started == nil {
                         started = .now
-                        try await context.ledger.markStarted(panelID)
+                        try await context.ledger.markStarted(panelID, promptID: prompt.promptID)
                         context.emit(.started(panelID: panelID, promptID: prompt.promptID, server: server))
                     }
                     if case .progress(let update) = serverEvent {
@@ -121,7 +121,7 @@ extension PanelDriver {
         let ledger = context.ledger
         var taken: Set<String>
         do {
-            taken = Set(try await ledger.panel(prompt.panelID)?.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } ?? [])
+            taken = Set(try await ledger.filePaths(prompt.panelID).map { URL(fileURLWithPath: $0).lastPathComponent })
         } catch {
             throw .io(path: ledger.path, reason: error.description)
         }
@@ -161,15 +161,6 @@ extension PanelDriver {
         case .png: "png"
         case .other: "unknown"
         }
-    }
-
-    /// The prompt's place in the server's queue (0 when running), when the server says.
-    static func queuePosition(of promptID: String, on client: ComfyClient) async -> Int? {
-        guard let queue = try? await client.queue() else { return nil }
-        if queue.isRunning(promptID) { return 0 }
-        let pending = queue.pending.sorted { $0.number < $1.number }
-        guard let index = pending.firstIndex(where: { $0.promptID == promptID }) else { return nil }
-        return queue.running.count + index
     }
 }
 

@@ -199,9 +199,12 @@ struct PanelDriver {
         } catch {
             return Task.isCancelled ? .cancelled : .promptFailed(error)
         }
-        try await context.ledger.setPromptState(record.promptID, .accepted)
+        // The prompt stays `recorded` until it starts: `markStarted` records it accepted in the same
+        // commit (a resumed run adopts recorded and accepted prompts alike), one commit fewer per prompt.
+        // The position counts this run's prompts ahead on the server, from its socket's events: a `GET /queue`
+        // per prompt cost a request and a parse of the whole queue (issue 20's throughput profile).
         context.emit(.queued(panelID: panelID, promptID: record.promptID, server: lease.url,
-                             position: await Self.queuePosition(of: record.promptID, on: lease.client)))
+                             position: await lease.client.promptsAhead(of: record.promptID) ?? 0))
         return .accepted
     }
 
@@ -232,8 +235,7 @@ struct PanelDriver {
             try context.store.copy(first, toProjectPath: copyPath)
         }
         try await handOn()
-        try await context.ledger.complete(panelID, finishedAt: now, downloadedAt: now)
-        let record = try await context.ledger.panel(panelID)
+        let record = try await context.ledger.complete(panelID, finishedAt: now, downloadedAt: now)
         await context.recorder.noteChange()
         context.emit(.completed(panelID: panelID, files: record?.files ?? [], notes: record?.notes ?? []))
         return .finished

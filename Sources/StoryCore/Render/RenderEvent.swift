@@ -11,7 +11,8 @@ public enum RenderEvent: Sendable, Hashable {
     case planned(panelID: String, seed: UInt64, batchSize: Int)
     /// A panel was already completed by an earlier run and its files are intact; it is not rendered again.
     case kept(panelID: String, files: [StoredFile])
-    /// A prompt for the panel is queued on a server; `position` is the number of prompts ahead of it, when known.
+    /// A prompt for the panel is queued on a server; `position` is the number of this run's prompts ahead of
+    /// it there (0: it runs next), when known. Other clients' prompts on a shared server are not counted.
     case queued(panelID: String, promptID: String, server: String, position: Int?)
     /// The server started executing the panel's prompt.
     case started(panelID: String, promptID: String, server: String)
