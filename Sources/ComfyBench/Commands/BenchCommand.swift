@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         in the same invocation, prints a table (and JSON with --json) and exits 1 when a ComfyBridge
         target is missed. Build in release mode: swift run -c release comfybridge-bench --scenario all
         """,
-        subcommands: [RunCommand.self, EmulatorCommand.self, ClientCommand.self, ProjectCommand.self],
+        subcommands: [RunCommand.self, EmulatorCommand.self, EmulatorFarmCommand.self, ClientCommand.self, ProjectCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -38,6 +38,12 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(name: .customLong("dashboard-port-file"), help: "Where the dashboard's port is written once it listens.")
     var dashboardPortFile: String?
 
+    @Flag(help: "Resume the project's earlier run from its ledger instead of starting afresh.")
+    var resume = false
+
+    @Option(name: .customLong("stop-after"), help: "Stop the render (as Ctrl-C does) once this many panels completed; exits 0.")
+    var stopAfter: Int?
+
     func run() async throws {
         let urls = try server.map { text in
             guard let url = URL(string: text), url.scheme != nil else { throw ValidationError("not a server URL: \(text)") }
@@ -47,8 +53,9 @@ struct ClientCommand: AsyncParsableCommand {
         var options = RenderOptions(servers: urls.map { ComfyClient.Configuration(baseURL: $0) },
                                     workflow: .file(URL(fileURLWithPath: workflow)))
         options.maxInFlightPerServer = inFlight
-        options.fresh = true
+        options.fresh = !resume
         var files = 0
+        var firstQueuedUnix: Double?
         var bytes: Int64 = 0
         let startedUnix: Double
         let started: ContinuousClock.Instant
@@ -80,14 +87,22 @@ struct ClientCommand: AsyncParsableCommand {
             let renderer = Renderer(project: loaded, options: options)
             startedUnix = Date().timeIntervalSince1970 * 1000
             started = ContinuousClock.now
-            async let outcome = renderer.run()
+            let outcome = Task { () async throws(RenderError) -> RenderSummary in try await renderer.run() }
+            var completed = 0
             for await event in renderer.events {
-                if case .completed(_, let stored, _) = event {
+                switch event {
+                case .queued where firstQueuedUnix == nil:
+                    firstQueuedUnix = Date().timeIntervalSince1970 * 1000
+                case .completed(_, let stored, _):
                     files += stored.count
                     bytes += stored.reduce(0) { $0 + $1.bytes }
+                    completed += 1
+                    if let stopAfter, completed == stopAfter { outcome.cancel() }
+                default:
+                    break
                 }
             }
-            summary = try await outcome
+            summary = try await outcome.value
         }
         let elapsed = ContinuousClock.now - started
         let finishedUnix = Date().timeIntervalSince1970 * 1000
@@ -95,9 +110,12 @@ struct ClientCommand: AsyncParsableCommand {
         let line = "{\"panels\": \(summary.total), \"completed\": \(summary.completed), \"failed\": \(summary.failures.count), "
             + "\"seconds\": \(seconds), \"files\": \(files), \"bytes\": \(bytes), "
             + "\"started_unix_ms\": \(startedUnix), \"finished_unix_ms\": \(finishedUnix), "
+            + "\"kept\": \(summary.kept), \"rendered\": \(summary.rendered), "
+            + "\"manifest_writes\": \(summary.manifestWrites), \"manifest_writer_cpu_seconds\": \(summary.manifestWriterCPUSeconds), "
+            + (firstQueuedUnix.map { "\"first_queued_unix_ms\": \($0), " } ?? "")
             + "\"malloc_arena_limit\": \(comfy_allocator_arena_limit())}\n"
         FileHandle.standardOutput.write(Data(line.utf8))
-        if !summary.succeeded {
+        if !summary.succeeded, !(summary.cancelled && stopAfter != nil && summary.failures.isEmpty) {
             for (panel, failure) in summary.failures.sorted(by: { $0.key < $1.key }).prefix(5) {
                 FileHandle.standardError.write(Data("panel \(panel) failed: \(failure)\n".utf8))
             }

@@ -10,10 +10,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// A scenario name on the command line.
     enum ScenarioName: String, ExpressibleByArgument, CaseIterable {
-        case feed, pool, throughput, memory, dashboard, all
+        case feed, pool, throughput, memory, dashboard, farm, scale, all
     }
 
-    @Option(help: "Which scenario to run: feed, pool, throughput, memory, dashboard (feed through the live dashboard with 0, 10 and 100 viewers; not part of all) or all.")
+    @Option(help: "Which scenario to run: feed, pool, throughput, memory, dashboard (feed through the live dashboard with 0, 10 and 100 viewers), farm (100 servers, with and without faults), scale (20,000 panels against 1,000) or all (every one but dashboard, farm and scale).")
     var scenario: ScenarioName = .all
 
     @Flag(help: "Print the figures as JSON on stdout (the table goes to stderr).")
@@ -75,6 +75,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         if scenario == .memory || scenario == .all {
             scenarios.append(MemoryScenario(repetitions: settings.memoryRepetitions, latencyMilliseconds: settings.memoryLatencyMilliseconds))
+        }
+
+        // Run only when named: together they take several minutes, and `all` stays under ten.
+        if scenario == .farm {
+            scenarios.append(FarmScenario(repetitions: repetitions ?? 1, latencyMilliseconds: settings.latencyMilliseconds))
+        }
+        if scenario == .scale {
+            scenarios.append(ScaleScenario(repetitions: repetitions ?? 1, latencyMilliseconds: 0))
         }
 
         var figures: [Figure] = []
