@@ -171,10 +171,18 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .target(
+            name: "ComfyTestSupport",
+            dependencies: [
+                "ComfyEmulator", "ProcessSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "ComfyWorkflowTests",
             dependencies: [
-                "ComfyWorkflow", "ComfyEmulator",
+                "ComfyWorkflow", "ComfyEmulator", "ComfyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
@@ -182,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "ComfyEmulatorTests",
             dependencies: [
-                "ComfyEmulator", "ComfyWorkflow",
+                "ComfyEmulator", "ComfyWorkflow", "ComfyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,12 +199,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ComfyAPITests",
-            dependencies: ["ComfyAPI", "ComfyEmulator", "ComfyWorkflow"],
+            dependencies: ["ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "ComfyTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "StoryCoreTests",
-            dependencies: ["StoryCore", "StoryCoreImaging", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow"],
+            dependencies: ["StoryCore", "StoryCoreImaging", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "ComfyTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
@@ -207,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "ComfyChaos", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "StoryCore",
+                "ComfyChaos", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "StoryCore", "ComfyTestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -217,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "StoryCoreDashboard", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow",
+                "StoryCoreDashboard", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "ComfyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore"],
+            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore", "ComfyTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

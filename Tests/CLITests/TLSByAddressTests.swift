@@ -1,4 +1,5 @@
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Testing
@@ -8,30 +9,11 @@ import Testing
 /// lists only `DNS:localhost` is refused in one line with exit 3 before anything is queued.
 @Suite("https to a server addressed by IP verifies the certificate's IP")
 struct TLSByAddressTests {
-    /// A self-signed P-256 certificate for `subjectAltName`, made by the system's `openssl` in `folder`.
-    static func certificate(in folder: URL, subjectAltName: String) throws -> (certificate: String, key: String) {
-        let openssl = try #require(["/usr/bin/openssl", "/usr/local/bin/openssl", "/bin/openssl"]
-            .first { FileManager.default.isExecutableFile(atPath: $0) }, "openssl is needed to make the test certificate")
-        let certificate = folder.appendingPathComponent("server-cert.pem").path
-        let key = folder.appendingPathComponent("server-key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=comfybridge CLI test",
-                             "-addext", "subjectAltName=\(subjectAltName)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "openssl could not make the certificate")
-        return (certificate, key)
-    }
-
     /// An emulator serving https on 127.0.0.1 with a certificate made now for `subjectAltName`.
     static func emulator(in folder: URL, subjectAltName: String) async throws -> (ComfyEmulator, certificate: String) {
-        let made = try certificate(in: folder, subjectAltName: subjectAltName)
+        let made = try await TestCertificate.make(in: folder, subjectAltName: subjectAltName)
         let emulator = try await Fixtures.emulator(EmulatorConfiguration(
-            timing: .instant, tls: EmulatorTLS(certificatePath: made.certificate, privateKeyPath: made.key)))
+            timing: .instant, tls: EmulatorTLS(certificatePath: made.certificate, privateKeyPath: made.privateKey)))
         return (emulator, made.certificate)
     }
 

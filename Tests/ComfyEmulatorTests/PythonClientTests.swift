@@ -1,4 +1,5 @@
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Testing
@@ -7,8 +8,7 @@ import Testing
 /// a live emulator.
 @Suite("An unmodified Python ComfyUI client works against the emulator")
 struct PythonClientTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/python_client_check.py")
+    static let script = Repository.path("scripts/python_client_check.py")
 
     static var python: URL? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin").split(separator: ":") {
@@ -20,19 +20,8 @@ struct PythonClientTests {
 
     /// Runs a process to completion without blocking the test's thread; returns (status, stdout, stderr).
     static func run(_ executable: URL, _ arguments: [String]) async throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (status, stdout, stderr)
+        let finished = try await TestProcess.run(executable, arguments)
+        return (finished.status, finished.stdout, finished.stderr)
     }
 
     static func check(stdlib: Bool) async throws {

@@ -1,12 +1,13 @@
+import ComfyTestSupport
 import Foundation
 @testable import ComfyWorkflow
 
-/// Paths to checked-in fixtures and bundled workflows, found relative to this file.
+/// Paths to checked-in fixtures and bundled workflows, from ComfyTestSupport's `Repository`.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let workflowFolder = packageRoot.appendingPathComponent("Tests/Fixtures/workflow")
-    static let transcriptFolder = packageRoot.appendingPathComponent("Tests/Fixtures/transcripts")
-    static let bundledFolder = packageRoot.appendingPathComponent("workflows")
+    static let packageRoot = Repository.root
+    static let workflowFolder = Repository.fixtures.appendingPathComponent("workflow")
+    static let transcriptFolder = Repository.fixtures.appendingPathComponent("transcripts")
+    static let bundledFolder = Repository.path("workflows")
 
     static func bytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
     static func fixture(_ name: String) throws -> [UInt8] { try bytes(workflowFolder.appendingPathComponent(name)) }

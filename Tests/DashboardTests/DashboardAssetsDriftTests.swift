@@ -1,3 +1,4 @@
+import ComfyTestSupport
 import Foundation
 import Testing
 @testable import StoryCoreDashboard
@@ -5,10 +6,8 @@ import Testing
 /// The page embedded in the binary (`DashboardAssets.swift`, generated) is the page in the repository.
 @Suite("embedded dashboard assets match Sources/StoryCoreDashboard/Assets")
 struct DashboardAssetsDriftTests {
-    /// `Sources/StoryCoreDashboard/Assets` of this checkout, found from this file's path.
-    static let assetsFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/StoryCoreDashboard/Assets", isDirectory: true)
+    /// `Sources/StoryCoreDashboard/Assets` of this checkout.
+    static let assetsFolder = Repository.path("Sources/StoryCoreDashboard/Assets")
 
     @Test(arguments: ["index.html", "app.js", "app.css"])
     func theEmbeddedFileIsTheFileOnDiskByteForByte(name: String) throws {

@@ -1,6 +1,7 @@
 import ComfyAPI
 import ComfyChaos
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Logging
@@ -14,8 +15,8 @@ import Testing
 struct TransportSecurityTests {
     static let token = "sk-live-RELIABILITY-7f3a9c1e5b"
 
-    static func tlsEmulatorConfiguration(_ cert: SelfSignedCertificate) -> EmulatorConfiguration {
-        EmulatorConfiguration(timing: .instant, tls: EmulatorTLS(certificatePath: cert.certificate.path, privateKeyPath: cert.privateKey.path))
+    static func tlsEmulatorConfiguration(_ cert: TestCertificate) -> EmulatorConfiguration {
+        EmulatorConfiguration(timing: .instant, tls: EmulatorTLS(certificatePath: cert.certificate, privateKeyPath: cert.privateKey))
     }
 
     /// The emulator's https URL by host name, so these tests check a name the certificate lists (https by IP,
@@ -24,16 +25,16 @@ struct TransportSecurityTests {
         URL(string: "https://localhost:\(await emulator.port)")!
     }
 
-    static func trusting(_ cert: SelfSignedCertificate) throws -> TLSConfiguration {
+    static func trusting(_ cert: TestCertificate) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cert.certificate.path))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cert.certificate))
         return tls
     }
 
     @Test func httpsAndWSSWorkWhenTheSelfSignedCertificateIsTrusted() async throws {
         let folder = try Fixtures.scratch("tls-ok")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try SelfSignedCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let project = try ChaosProject.create(in: folder.appendingPathComponent("project"), panels: 2)
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
             #expect(await emulators[0].baseURL.scheme == "https")
@@ -68,8 +69,8 @@ struct TransportSecurityTests {
     @Test func anUntrustedCertificateIsRefusedWithAClearMessage() async throws {
         let folder = try Fixtures.scratch("tls-untrusted")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try SelfSignedCertificate.make(in: folder)
-        let other = try SelfSignedCertificate.make(in: folder, name: "other")
+        let cert = try await TestCertificate.make(in: folder)
+        let other = try await TestCertificate.make(in: folder, name: "other")
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
             let url = await Self.byName(emulators[0])
             for tls in [nil, try Self.trusting(other)] as [TLSConfiguration?] {
@@ -125,7 +126,7 @@ struct TransportSecurityTests {
         let executable = try #require(Fixtures.comfybridge, "build the comfybridge product first")
         let folder = try Fixtures.scratch("tls-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cert = try SelfSignedCertificate.make(in: folder)
+        let cert = try await TestCertificate.make(in: folder)
         let project = try ChaosProject.create(in: folder.appendingPathComponent("project"), panels: 2)
         try await Emulators.with(count: 1, configuration: Self.tlsEmulatorConfiguration(cert)) { emulators in
             let url = await Self.byName(emulators[0]).absoluteString
@@ -139,7 +140,7 @@ struct TransportSecurityTests {
             #expect(!(refused.stdout + refused.stderr).contains(Self.token))
 
             let trusted = try await runner.run(["render", project.directory.path, "--server", url, "--workflow", project.workflowFile.path,
-                                                "--ca-cert", cert.certificate.path, "--verbose"],
+                                                "--ca-cert", cert.certificate, "--verbose"],
                                                environment: ["COMFYUI_TOKEN": Self.token])
             #expect(trusted.status == 0, "\(trusted.stderr)")
             #expect(!(trusted.stdout + trusted.stderr).contains(Self.token))

@@ -1,11 +1,11 @@
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 @testable import StoryCore
 
 /// Paths and scratch folders for StoryCore tests.
 enum TestSupport {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot: URL = Repository.root
 
     static var demoProject: URL { repositoryRoot.appendingPathComponent("examples/demo-project") }
 

@@ -1,153 +1,53 @@
+import ComfyTestSupport
 import Foundation
 import Testing
 
 /// The outcome of a finished `comfybridge` process.
-struct Finished: Sendable {
-    /// The exit code (or the signal number when `signalled`).
-    var status: Int32
-    /// True when the process was ended by a signal instead of exiting.
-    var signalled: Bool
-    /// Everything written to stdout.
-    var stdout: String
-    /// Everything written to stderr.
-    var stderr: String
+typealias Finished = TestProcess.Finished
 
-    /// Stdout split into lines, without empty ones.
-    var lines: [String] { stdout.split(separator: "\n").map(String.init) }
-}
+/// A `comfybridge` child process of a CLI test: the built binary run through ComfyTestSupport's
+/// ``TestProcess``, with COMFYUI_URL and COMFYUI_TOKEN removed from the test's environment unless given.
+struct ChildProcess: Sendable {
+    private let process: TestProcess
 
-/// A `comfybridge` child process.
-///
-/// Stderr (and stdout, unless streamed) go to temporary files read after the child exits, so no pipe
-/// can fill up or wait for an end-of-file that a sibling process holds open. A streamed stdout
-/// arrives line by line through `stdoutLines` while the child runs.
-final class ChildProcess: Sendable {
     /// Stdout lines as they arrive (only when streaming); ends when the child closes stdout.
-    let stdoutLines: AsyncStream<String>
+    var stdoutLines: AsyncStream<String> { process.stdoutLines }
     /// The child's process id.
-    let pid: Int32
-    private let stdoutFile: URL?
-    private let stderrFile: URL
-    private let exit: AsyncStream<(Int32, Bool)>
+    var pid: Int32 { process.pid }
 
     /// Starts the built `comfybridge` with `arguments` in `directory`, with `environment` added to
-    /// the test's environment (COMFYUI_URL and COMFYUI_TOKEN are removed unless given).
+    /// the test's environment.
     init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], streaming: Bool = true) throws {
-        let process = Process()
-        process.executableURL = try CLIBinary.url()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env["COMFYUI_URL"] = nil
-        env["COMFYUI_TOKEN"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-child-\(UUID().uuidString)")
-        stderrFile = capture.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        process.standardInput = FileHandle.nullDevice
-
-        let (lines, lineSink) = AsyncStream.makeStream(of: String.self)
-        if streaming {
-            stdoutFile = nil
-            let out = Pipe()
-            process.standardOutput = out
-            let splitter = LineSplitter()
-            out.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    for line in splitter.finish() { lineSink.yield(line) }
-                    lineSink.finish()
-                } else {
-                    for line in splitter.append(data) { lineSink.yield(line) }
-                }
-            }
-        } else {
-            let file = capture.appendingPathExtension("out")
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            stdoutFile = file
-            process.standardOutput = try FileHandle(forWritingTo: file)
-            lineSink.finish()
-        }
-        let (exit, exitSink) = AsyncStream.makeStream(of: (Int32, Bool).self)
-        process.terminationHandler = { finished in
-            exitSink.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
-            exitSink.finish()
-        }
-        try process.run()
-        pid = process.processIdentifier
-        stdoutLines = lines
-        self.exit = exit
+        process = try TestProcess(CLIBinary.url(), arguments, in: directory, environment: Self.environment(adding: environment),
+                                  streaming: streaming)
     }
 
     /// Sends `signal` to the child.
     func send(_ signal: Int32) {
-        kill(pid, signal)
+        process.send(signal)
     }
 
-    /// Waits for the child to end; `lines` are stdout lines already consumed from `stdoutLines`.
+    /// Waits for the child to end; `lines` are stdout lines already consumed from `stdoutLines`. A child
+    /// that hangs or a stdout that stays open is recorded as an issue (status -1).
     func finish(consumed lines: [String] = []) async -> Finished {
-        var status: (Int32, Bool) = (-1, false)
-        for await value in exit { status = value }
-        var all = lines
-        if let stdoutFile {
-            all += ((try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            try? FileManager.default.removeItem(at: stdoutFile)
-        } else {
-            all += await remainingLines()
-        }
-        let stderr = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: stderrFile)
-        return Finished(status: status.0, signalled: status.1, stdout: all.map { $0 + "\n" }.joined(), stderr: stderr)
-    }
-
-    /// The rest of a streamed stdout after the child exited; gives up (recording an issue) if the
-    /// pipe is not closed within 60 s, which would mean another process holds it open.
-    private func remainingLines() async -> [String] {
-        let stream = stdoutLines
-        return await withTaskGroup(of: [String]?.self) { group in
-            group.addTask {
-                var rest: [String] = []
-                for await line in stream { rest.append(line) }
-                return rest
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(60))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            if first == nil { Issue.record("stdout of comfybridge (pid \(pid)) stayed open 60 s after it exited") }
-            return first ?? []
+        do {
+            return try await process.finish(consumed: lines)
+        } catch {
+            Issue.record("comfybridge (pid \(pid)): \(error)")
+            return Finished(status: -1, signalled: false, stdout: lines.map { $0 + "\n" }.joined(), stderr: "")
         }
     }
 
     /// Runs `comfybridge` to its end, its output captured in files.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Finished {
-        try await ChildProcess(arguments, in: directory, environment: environment, streaming: false).finish()
-    }
-}
-
-/// Splits a byte stream into lines. Only the pipe's readability handler uses it, and the handler
-/// runs serially, so its buffer is never touched concurrently.
-private final class LineSplitter: @unchecked Sendable {
-    private var buffer = Data()
-
-    func append(_ data: Data) -> [String] {
-        buffer.append(data)
-        var lines: [String] = []
-        while let newline = buffer.firstIndex(of: 0x0A) {
-            lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-            buffer.removeSubrange(buffer.startIndex...newline)
-        }
-        return lines.filter { !$0.isEmpty }
+        try await TestProcess.run(CLIBinary.url(), arguments, in: directory, environment: Self.environment(adding: environment))
     }
 
-    func finish() -> [String] {
-        defer { buffer.removeAll() }
-        let rest = String(decoding: buffer, as: UTF8.self)
-        return rest.isEmpty ? [] : [rest]
+    /// The test's environment without COMFYUI_URL and COMFYUI_TOKEN, plus `added`.
+    private static func environment(adding added: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["COMFYUI_URL"] = nil
+        environment["COMFYUI_TOKEN"] = nil
+        return environment.merging(added) { $1 }
     }
 }

@@ -1,22 +1,20 @@
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
-import Logging
 import Testing
 
 /// Temporary folders, the demo project and emulators for the CLI tests.
 enum Fixtures {
     /// A new empty temporary folder.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("comfybridge-cli-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try Repository.temporaryFolder("comfybridge-cli")
     }
 
     /// The repository's `examples/demo-project`.
-    static let demoProject = CLIBinary.repository.appendingPathComponent("examples/demo-project", isDirectory: true)
+    static let demoProject = Repository.path("examples/demo-project")
     /// The repository's `workflows/storycore_sdxl.json`.
-    static let sdxlWorkflow = CLIBinary.repository.appendingPathComponent("workflows/storycore_sdxl.json")
+    static let sdxlWorkflow = Repository.path("workflows/storycore_sdxl.json")
 
     /// A copy of the demo project in a new temporary folder.
     static func demoProjectCopy() throws -> URL {
@@ -27,11 +25,7 @@ enum Fixtures {
 
     /// A started emulator on a free loopback port, logging only warnings.
     static func emulator(_ configuration: EmulatorConfiguration = EmulatorConfiguration(timing: .instant)) async throws -> ComfyEmulator {
-        var logger = Logger(label: "emulator")
-        logger.logLevel = .warning
-        let emulator = ComfyEmulator(configuration: configuration, logger: logger)
-        try await emulator.start()
-        return emulator
+        try await TestEmulator.start(configuration)
     }
 
     /// Parses every line as a JSON object; records an issue naming a line that is not one.

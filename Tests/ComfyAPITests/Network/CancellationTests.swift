@@ -1,5 +1,6 @@
 @testable import ComfyAPI
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Testing
@@ -55,21 +56,23 @@ struct CancellationTests {
     @Test("a connect waiting on a server that never answers the upgrade ends at once when cancelled")
     func cancelConnect() async throws {
         let (server, client, waiter) = try await Self.connectingToSilentServer()
-        defer { Task { await server.stop() } }
-        waiter.cancel()
-        let error = await waiter.value
-        guard case .cancelled? = error else { Issue.record("got \(String(describing: error))"); return }
-        // The attempt is still pending against the silent server; shutting down must not wait for it.
-        await client.shutdown()
-        do { try await client.connect(); Issue.record("connect after shutdown succeeded") } catch { #expect(error == .shutDown) }
+        try await withServer(server) { _ in
+            waiter.cancel()
+            let error = await waiter.value
+            guard case .cancelled? = error else { Issue.record("got \(String(describing: error))"); return }
+            // The attempt is still pending against the silent server; shutting down must not wait for it.
+            await client.shutdown()
+            do throws(ComfyError) { try await client.connect(); Issue.record("connect after shutdown succeeded") } catch { #expect(error == .shutDown) }
+        }
     }
 
     @Test("shutting down while a run is awaited against a silent server ends both promptly")
     func shutdownDuringPendingConnect() async throws {
         let (server, client, waiter) = try await Self.connectingToSilentServer()
-        defer { Task { await server.stop() } }
-        await client.shutdown()
-        let error = await waiter.value
-        #expect(error == .shutDown, "got \(String(describing: error))")
+        try await withServer(server) { _ in
+            await client.shutdown()
+            let error = await waiter.value
+            #expect(error == .shutDown, "got \(String(describing: error))")
+        }
     }
 }

@@ -1,4 +1,5 @@
 @testable import ComfyAPI
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import NIOConcurrencyHelpers
@@ -21,12 +22,13 @@ struct SubmitRecoveryTests {
                 return .body(status: 404, contentType: nil, [])
             }
         }
-        defer { Task { await server.stop() } }
-        try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
-            let receipt = try await client.postPrompt(Self.workflow, promptID: "p-lost", options: SubmitOptions())
-            #expect(receipt.promptID == "p-lost")
+        try await withServer(server) { server in
+            try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
+                let receipt = try await client.postPrompt(Self.workflow, promptID: "p-lost", options: SubmitOptions())
+                #expect(receipt.promptID == "p-lost")
+            }
+            #expect(server.requests.filter { $0.method == "POST" }.count == 1)
         }
-        #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
     @Test("a prompt that already finished is recovered from /history")
@@ -41,12 +43,13 @@ struct SubmitRecoveryTests {
             default: return .body(status: 404, contentType: nil, [])
             }
         }
-        defer { Task { await server.stop() } }
-        try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
-            let receipt = try await client.postPrompt(Self.workflow, promptID: "p-done", options: SubmitOptions())
-            #expect(receipt.number == 3)
+        try await withServer(server) { server in
+            try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
+                let receipt = try await client.postPrompt(Self.workflow, promptID: "p-done", options: SubmitOptions())
+                #expect(receipt.number == 3)
+            }
+            #expect(server.requests.filter { $0.method == "POST" }.count == 1)
         }
-        #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
     @Test("a prompt the server never got is posted again, once, and the body carries client and prompt ids")
@@ -62,34 +65,36 @@ struct SubmitRecoveryTests {
             default: return .body(status: 404, contentType: nil, [])
             }
         }
-        defer { Task { await server.stop() } }
-        try await TestSupport.withClient(TestSupport.configuration(server.baseURL, clientID: "cid-9")) { client in
-            let receipt = try await client.postPrompt(Self.workflow, promptID: "p-new", options: SubmitOptions(front: true))
-            #expect(receipt.number == 7)
+        try await withServer(server) { server in
+            try await TestSupport.withClient(TestSupport.configuration(server.baseURL, clientID: "cid-9")) { client in
+                let receipt = try await client.postPrompt(Self.workflow, promptID: "p-new", options: SubmitOptions(front: true))
+                #expect(receipt.number == 7)
+            }
+            #expect(server.requests.filter { $0.method == "POST" }.count == 2)
+            #expect(server.requests.map(\.target) == ["/prompt", "/queue", "/history/p-new", "/prompt"])
+            let body = try JSONValue.parse(try #require(server.requests.last).body)
+            #expect(body["client_id"] == "cid-9")
+            #expect(body["prompt_id"] == "p-new")
+            #expect(body["front"] == true)
+            #expect(body["extra_data"]?["client_id"] == "cid-9")
+            #expect(body["prompt"]?["1"]?["class_type"] == "ProbeImage")
         }
-        #expect(server.requests.filter { $0.method == "POST" }.count == 2)
-        #expect(server.requests.map(\.target) == ["/prompt", "/queue", "/history/p-new", "/prompt"])
-        let body = try JSONValue.parse(try #require(server.requests.last).body)
-        #expect(body["client_id"] == "cid-9")
-        #expect(body["prompt_id"] == "p-new")
-        #expect(body["front"] == true)
-        #expect(body["extra_data"]?["client_id"] == "cid-9")
-        #expect(body["prompt"]?["1"]?["class_type"] == "ProbeImage")
     }
 
     @Test("a 200 reply with the wrong shape is not retried (the prompt may be queued)")
     func malformedAcceptance() async throws {
         let server = try await HostileServer.start { _ in .body(status: 200, contentType: "application/json", Array(#"{"prompt_id": 5, "number": "x"}"#.utf8)) }
-        defer { Task { await server.stop() } }
-        try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
-            do {
-                _ = try await client.postPrompt(Self.workflow, promptID: "p", options: SubmitOptions())
-                Issue.record("expected a malformed reply")
-            } catch ComfyError.malformedReply(let route, let field, _) {
-                #expect(route == "POST /prompt")
-                #expect(field == "prompt_id")
+        try await withServer(server) { server in
+            try await TestSupport.withClient(TestSupport.configuration(server.baseURL)) { client in
+                do {
+                    _ = try await client.postPrompt(Self.workflow, promptID: "p", options: SubmitOptions())
+                    Issue.record("expected a malformed reply")
+                } catch ComfyError.malformedReply(let route, let field, _) {
+                    #expect(route == "POST /prompt")
+                    #expect(field == "prompt_id")
+                }
             }
+            #expect(server.requests.count == 1)
         }
-        #expect(server.requests.count == 1)
     }
 }

@@ -1,5 +1,6 @@
 @testable import ComfyAPI
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import NIOSSL
@@ -7,9 +8,7 @@ import Testing
 
 @Suite("https and wss work with a trusted certificate and fail as TLS errors without one", .timeLimit(.minutes(10)))
 struct TLSTests {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/tls")
+    static let directory = Repository.fixtures.appendingPathComponent("tls")
     static let certificate = directory.appendingPathComponent("localhost-cert.pem").path
     static let key = directory.appendingPathComponent("localhost-key.pem").path
 
@@ -29,9 +28,9 @@ struct TLSTests {
     /// with a client for the emulator's IP URL that trusts that certificate.
     static func withIPEmulator(host: String = "127.0.0.1", subjectAltName: String, retry: RetryPolicy? = nil,
                                _ body: (ComfyEmulator, ComfyClient, TestCertificate) async throws -> Void) async throws {
-        let folder = try TestCertificate.folder()
+        let folder = try Repository.temporaryFolder("comfyapi-tls")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let made = try TestCertificate.make(in: folder, name: "server", subjectAltName: subjectAltName)
+        let made = try await TestCertificate.make(in: folder, name: "server", subjectAltName: subjectAltName)
         let trusted = try trusting(made.certificate)
         try await EmulatorHarness.run(EmulatorConfiguration(host: host, timing: .instant,
                                                             tls: EmulatorTLS(certificatePath: made.certificate, privateKeyPath: made.privateKey)),
@@ -47,7 +46,7 @@ struct TLSTests {
         #expect(events.contains { if case .progress = $0 { return true } else { return false } }, "progress arrives over wss: \(events)")
         let result = try outcome.get()
         let file = try #require(result.files.first)
-        let folder = try TestCertificate.folder()
+        let folder = try Repository.temporaryFolder("comfyapi-tls")
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("image.png")
         let bytes = try await client.view(file, to: target)

@@ -1,11 +1,10 @@
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 
 /// The recorded ComfyUI 0.8 transcripts in Tests/Fixtures/transcripts, parsed with JSONValue.
 enum Transcripts {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/transcripts")
+    static let directory = Repository.fixtures.appendingPathComponent("transcripts")
 
     static let names: [String] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -1,5 +1,6 @@
 @testable import ComfyAPI
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Logging
@@ -7,33 +8,17 @@ import Testing
 
 /// Starts a `ComfyEmulator` on 127.0.0.1:0 with a client for it, and always stops both.
 enum EmulatorHarness {
-    static let emulatorLogger: Logger = {
-        var logger = Logger(label: "emulator")
-        logger.logLevel = .warning
-        return logger
-    }()
+    static var emulatorLogger: Logger { TestEmulator.quietLogger }
 
     static func run<T>(_ emulatorConfiguration: EmulatorConfiguration = EmulatorConfiguration(),
                        client configure: (inout ComfyClient.Configuration) -> Void = { _ in },
                        _ body: (ComfyEmulator, ComfyClient) async throws -> T) async throws -> T {
-        let emulator = ComfyEmulator(configuration: emulatorConfiguration, logger: emulatorLogger)
-        try await emulator.start()
-        var configuration = TestSupport.configuration(await emulator.baseURL)
-        configure(&configuration)
-        do {
-            let client = try ComfyClient(configuration: configuration, logger: TestSupport.logger)
-            do {
-                let value = try await body(emulator, client)
-                await client.shutdown()
-                await emulator.stop()
-                return value
-            } catch {
-                await client.shutdown()
-                throw error
+        try await withEmulator(emulatorConfiguration) { emulator in
+            var configuration = TestSupport.configuration(await emulator.baseURL)
+            configure(&configuration)
+            return try await TestSupport.withClient(configuration) { client in
+                try await body(emulator, client)
             }
-        } catch {
-            await emulator.stop()
-            throw error
         }
     }
 

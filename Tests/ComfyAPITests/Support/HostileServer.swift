@@ -1,3 +1,4 @@
+import ComfyTestSupport
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -6,7 +7,7 @@ import NIOPosix
 /// A deliberately misbehaving HTTP/1.1 server on 127.0.0.1:0 for replies no real or emulated ComfyUI sends:
 /// non-JSON, wrong types, truncated bodies, huge bodies. It records every request head it receives.
 /// It writes raw bytes (no HTTP codec) so it can break the protocol on purpose, and closes after each reply.
-final class HostileServer: Sendable {
+final class HostileServer: StoppableServer {
     /// A request as received.
     struct Request: Sendable {
         var method: String

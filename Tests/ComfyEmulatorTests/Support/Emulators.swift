@@ -1,4 +1,5 @@
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Logging
@@ -14,16 +15,8 @@ enum Emulators {
     /// Runs `body` against a started emulator and always stops it.
     static func with<T>(_ configuration: EmulatorConfiguration = .init(timing: .instant),
                         _ body: (ComfyEmulator, TestHTTP) async throws -> T) async throws -> T {
-        let emulator = ComfyEmulator(configuration: configuration, logger: logger)
-        try await emulator.start()
-        let http = TestHTTP(port: await emulator.port)
-        do {
-            let result = try await body(emulator, http)
-            await emulator.stop()
-            return result
-        } catch {
-            await emulator.stop()
-            throw error
+        try await withEmulator(configuration, logger: logger) { emulator in
+            try await body(emulator, TestHTTP(port: await emulator.port))
         }
     }
 

@@ -1,3 +1,4 @@
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 
@@ -7,9 +8,7 @@ struct Transcript {
     let events: [JSONValue]
 
     init(_ name: String) throws {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/transcripts/\(name).json")
+        let url = Repository.fixtures.appendingPathComponent("transcripts/\(name).json")
         let data = try Data(contentsOf: url)
         let root = try JSONValue.parse([UInt8](data))
         self.name = name

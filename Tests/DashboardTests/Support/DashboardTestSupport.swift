@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ComfyAPI
 import ComfyEmulator
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Logging
@@ -11,8 +12,7 @@ import StoryCore
 
 /// Emulators, project copies and a running dashboard for the dashboard tests, over real loopback sockets.
 enum DashboardTestSupport {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot: URL = Repository.root
 
     /// A copy of the demo project (9 panels) in a fresh temporary folder.
     static func demoCopy() throws -> URL {

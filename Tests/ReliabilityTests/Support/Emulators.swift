@@ -1,16 +1,13 @@
 import ComfyAPI
 import ComfyEmulator
+import ComfyTestSupport
 import Foundation
 import Logging
 import StoryCore
 
 /// Embedded emulators on 127.0.0.1:0 for end-to-end tests, always stopped afterwards.
 enum Emulators {
-    static var quietLogger: Logger {
-        var logger = Logger(label: "reliability-emulator")
-        logger.logLevel = .warning
-        return logger
-    }
+    static var quietLogger: Logger { TestEmulator.quietLogger }
 
     /// Runs `body` with `count` started emulators, stopping them also when `body` throws.
     static func with<T: Sendable>(count: Int, configuration: EmulatorConfiguration = EmulatorConfiguration(timing: .instant),
@@ -18,9 +15,7 @@ enum Emulators {
         var emulators: [ComfyEmulator] = []
         do {
             for _ in 0..<count {
-                let emulator = ComfyEmulator(configuration: configuration, logger: quietLogger)
-                try await emulator.start()
-                emulators.append(emulator)
+                emulators.append(try await TestEmulator.start(configuration))
             }
             let result = try await body(emulators)
             for emulator in emulators { await emulator.stop() }
