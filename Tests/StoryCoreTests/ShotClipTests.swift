@@ -134,7 +134,7 @@ struct ShotClipTests {
             let v1 = try #require(Self.clipEntry(try EmulatorSupport.manifest(dir), "shot_01")?["files"]?[0]?["path"]?.stringValue)
 
             var options = Self.options(url)
-            options.clips?.redo = ["shot_01"]
+            options.clips?.redo = ["shot_01": PanelOverride(seed: 4242)]
             let (second, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
             #expect(second.succeeded, "\(second.failures)")
             #expect(second.rendered == 1 && second.kept == 4, "only the clip is rendered again")
@@ -148,6 +148,9 @@ struct ShotClipTests {
             #expect(v2.hasPrefix("outputs/shot_01/v2/"))
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(v1).path), "version 1 is kept")
             #expect(clip["versions"]?.arrayValue?.count == 2)
+            #expect(clip["seed"] == 4242 && clip["overrides"]?["seed"] == 4242, "the seed of --redo applies to the new version")
+            let latest = try #require(try await Self.clipGraphs("shot_01", on: emulator).last)
+            #expect(latest["57"]?["inputs"]?["noise_seed"] == 4242 && latest["58"]?["inputs"]?["noise_seed"] == 4242)
             let renders = try await EmulatorSupport.successfulRenders(on: emulator)
             #expect(renders["panel_01"] == 1 && renders["shot_01"] == 2 && renders["shot_04"] == 1, "\(renders)")
             let project = try JSONValue.parse(Data(contentsOf: dir.appendingPathComponent("project.json")))

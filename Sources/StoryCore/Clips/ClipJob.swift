@@ -38,13 +38,13 @@ extension RenderPlan {
             keyByShot[shot] = id
         }
         let panelIDs = Set(project.panels.map(\.id))
-        for shot in clips.redo.sorted() where keyByShot[shot] == nil {
+        for shot in clips.redo.keys.sorted() where keyByShot[shot] == nil {
             throw .invalidOptions("--redo \(shot) --clip: the project has no shot \(shot) with panels (shots: \(keyByShot.keys.sorted().joined(separator: ", ")))")
         }
         var jobs: [RenderJob] = []
         var problems: [PlanProblem] = []
         for shot in project.shots {
-            guard let key = keyByShot[shot.id], selectedPanels.contains(key) || clips.redo.contains(shot.id) else { continue }
+            guard let key = keyByShot[shot.id], selectedPanels.contains(key) || clips.redo[shot.id] != nil else { continue }
             guard !panelIDs.contains(shot.id) else {
                 throw .invalidOptions("shot \(shot.id) is also a panel id; its clip would share outputs/\(shot.id)/ with the panel")
             }

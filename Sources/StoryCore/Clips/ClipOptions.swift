@@ -16,8 +16,9 @@ public struct ClipOptions: Sendable, Hashable {
     public var keyPanels: [String]
     /// The frame-count input, when the graph analysis finds none (it wins when given).
     public var lengthInput: NodeInputReference?
-    /// Shots whose clip is rendered again as a new version (`--redo shot_03 --clip`).
-    public var redo: Set<String>
+    /// Shots whose clip is rendered again as a new version (`--redo shot_03 --clip`), each with the
+    /// prompt or seed override of that version (an empty `PanelOverride` keeps the shot's).
+    public var redo: [String: PanelOverride]
     /// The upload subfolder on the server (default `storycore`).
     public var uploadSubfolder: String
     /// Largest key-panel image uploaded, in bytes (default 100 MiB, ComfyUI's default request limit).
@@ -27,7 +28,7 @@ public struct ClipOptions: Sendable, Hashable {
 
     /// Creates clip options; only the workflow is required.
     public init(workflow: RenderOptions.WorkflowSource, keyPanels: [String] = [], lengthInput: NodeInputReference? = nil,
-                redo: Set<String> = [], uploadSubfolder: String = "storycore", maxUploadBytes: Int = 100 << 20,
+                redo: [String: PanelOverride] = [:], uploadSubfolder: String = "storycore", maxUploadBytes: Int = 100 << 20,
                 defaultDurationSeconds: Double = 6) {
         self.workflow = workflow
         self.keyPanels = keyPanels

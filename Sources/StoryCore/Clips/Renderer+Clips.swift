@@ -26,22 +26,24 @@ extension Renderer {
             let existing: PanelRecord?
             do { existing = try await ledger.panel(shot.id) } catch { throw .ledger(error) }
             let current = existing?.clip == nil ? nil : existing
-            guard clips.redo.contains(shot.id) else {
-                versions[shot.id] = PlannedVersion(version: current?.version ?? 1, override: nil, note: nil, redo: false)
+            guard let requested = clips.redo[shot.id] else {
+                versions[shot.id] = PlannedVersion(version: current?.version ?? 1, override: current?.override, note: nil, redo: false)
                 continue
             }
+            let override = requested.isEmpty ? nil : requested
+            let (prompt, seed) = (override?.prompt, override?.seed)
             if let current, current.state == .completed {
                 let next = current.version + 1
                 versions[shot.id] = PlannedVersion(
-                    version: next, override: nil,
+                    version: next, override: override,
                     note: .redoNewVersion(version: next, kept: current.version,
-                                          keptFolder: PanelVersion.folder(panelID: shot.id, version: current.version), prompt: nil, seed: nil),
+                                          keptFolder: PanelVersion.folder(panelID: shot.id, version: current.version), prompt: prompt, seed: seed),
                     redo: true)
             } else if let current, current.version > 1 || !current.history.isEmpty {
-                versions[shot.id] = PlannedVersion(version: current.version, override: nil,
-                                                   note: .redoResumed(version: current.version, prompt: nil, seed: nil), redo: true)
+                versions[shot.id] = PlannedVersion(version: current.version, override: override,
+                                                   note: .redoResumed(version: current.version, prompt: prompt, seed: seed), redo: true)
             } else {
-                versions[shot.id] = PlannedVersion(version: 1, override: nil, note: .redoFirstRender(prompt: nil, seed: nil), redo: true)
+                versions[shot.id] = PlannedVersion(version: 1, override: override, note: .redoFirstRender(prompt: prompt, seed: seed), redo: true)
             }
         }
         let jobs = try RenderPlan.clipJobs(project: project, template: template, clipGraph: graph, clips: clips, options: options,

@@ -17,7 +17,7 @@ struct ClipCommandOptions: ParsableArguments {
             help: ArgumentHelp("With --clip-workflow: the frame-count input, when the graph analysis finds none (for example 12.length).", valueName: "node.input"))
     var clipLengthInput: String?
 
-    @Flag(name: .customLong("clip"), help: "With --redo SHOT: render the shot's clip again as a new version (its panels are kept).")
+    @Flag(name: .customLong("clip"), help: "With --redo SHOT: render the shot's clip again as a new version (its panels are kept); --prompt and --seed apply to that clip version.")
     var clip = false
 
     func validate() throws {
@@ -38,8 +38,10 @@ struct ClipCommandOptions: ParsableArguments {
         var clips = ClipOptions(workflow: try Self.source(clipWorkflow), keyPanels: clipPanels,
                                 lengthInput: clipLengthInput.flatMap(NodeInputReference.init(parsing:)))
         if clip {
-            clips.redo = Set(redo)
-            for id in redo { options.redo[id] = nil }
+            for id in redo {
+                clips.redo[id] = options.redo[id] ?? PanelOverride()
+                options.redo[id] = nil
+            }
         }
         options.clips = clips
     }
