@@ -319,6 +319,9 @@ def test_a_render_shows_every_tile_going_live_and_two_browsers_agree_even_after_
     for panel_id in PANELS:
         expect(tile(first, panel_id)).to_have_attribute("data-status", "completed")
         expect_output_loaded(first, panel_id, version=1)
+        # The quality gate's verdict on the image is on the card (the emulator's images pass it).
+        expect(tile(first, panel_id).locator('[data-role="quality"]')).to_have_text("qa ok")
+        expect(tile(first, panel_id)).to_have_attribute("data-quality", "ok")
 
     # Every tile went queued -> running (with a live preview) -> completed on the page that watched it all.
     statuses = first.evaluate("window.__statuses")

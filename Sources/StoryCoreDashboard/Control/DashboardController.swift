@@ -148,6 +148,17 @@ public actor DashboardController {
         } else {
             reviewedDuringRun = true
         }
+        if baseOptions.handoff, verdict == .approved {
+            // The approved version is what StoryCore's later steps get: its image replaces the hand-off files.
+            do {
+                try await HandOff(projectDirectory: projectDirectory)
+                    .refresh(panelID: panelID, project: try Project.load(from: projectDirectory), ledger: try openLedger())
+            } catch let error as RenderError {
+                throw .failed("the review is recorded, but the approved version could not be handed on: \(error.description)")
+            } catch {
+                throw .failed("the review is recorded, but the approved version could not be handed on: \(error)")
+            }
+        }
         return review
     }
 
