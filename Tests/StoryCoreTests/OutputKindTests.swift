@@ -1,4 +1,4 @@
-import ComfyAPI
+@testable import ComfyAPI
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
@@ -133,6 +133,27 @@ struct OutputKindTests {
         #expect(PanelNote.unknownMediaType(path: stored.path).code.rawValue == "unknown_media_type")
         #expect(PanelNote(stored: PanelNote.unfinishedBatch(nodeIDs: ["4"]).stored) == .unfinishedBatch(nodeIDs: ["4"]))
         #expect(PanelNote(stored: PanelNote.unknownMediaType(path: "a").stored) == .unknownMediaType(path: "a"))
+    }
+
+    @Test("the machine notes an unfinished VHS batch before downloading, and an unknown file type after")
+    func machineNotesUnfinishedBatchAndUnknownTypes() throws {
+        var machine = PanelMachine(PanelMachineTests.setup())
+        _ = machine.start()
+        _ = machine.handle(.coverage(remaining: [0]))
+        guard case .submit(let record, _)? = machine.handle(.attemptBegun(1)).first else { Issue.record("no submit"); return }
+        _ = machine.handle(.accepted)
+        let entry = try HistoryEntry(promptID: record.promptID, json: [
+            "outputs": ["12": ["unfinished_batch": [true]],
+                        "9": ["images": [["filename": "a.png", "subfolder": "", "type": "output"]]]],
+            "status": ["status_str": "success", "completed": true, "messages": []],
+        ], route: "test")
+        let result = PromptResult(entry: entry)
+        let afterRun = machine.handle(.executed(result))
+        #expect(afterRun.first == .note(.unfinishedBatch(nodeIDs: ["12"])))
+        #expect(afterRun.dropFirst().first == .download(record, result, .attempt(rest: [])))
+        let odd = StoredFile(path: "outputs/panel_01/a.safetensors", nodeID: "9", bytes: 3, sha256: "ab")
+        let afterDownload = machine.handle(.downloaded([odd]))
+        #expect(afterDownload.prefix(2) == [.recordFiles(record, [odd]), .note(.unknownMediaType(path: odd.path))])
     }
 
     @Test("media type, animation and frame rate survive the ledger, including archived versions")
