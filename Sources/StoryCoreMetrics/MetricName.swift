@@ -6,13 +6,15 @@ public enum MetricName: String, CaseIterable, Sendable {
     case panels = "comfybridge_panels_total"
     /// `comfybridge_run_panels` (gauge): panels in the current run.
     case runPanels = "comfybridge_run_panels"
-    /// `comfybridge_prompts_in_flight{server}` (gauge): this run's prompts queued or running on the server.
+    /// `comfybridge_prompts_in_flight{server}` (gauge): this run's prompts on the server: queued, running, or
+    /// finished with their images still downloading.
     case inFlight = "comfybridge_prompts_in_flight"
     /// `comfybridge_queue_length{server}` (gauge): this run's prompts waiting in the server's queue (not started).
     case queueLength = "comfybridge_queue_length"
     /// `comfybridge_server_up{server}` (gauge): 1 while the server takes jobs, 0 once it is down.
     case serverUp = "comfybridge_server_up"
-    /// `comfybridge_job_duration_seconds{server}` (histogram): from the server starting a prompt to its end as the client saw it.
+    /// `comfybridge_job_duration_seconds{server}` (histogram): from the server starting a prompt until the
+    /// client has its images on disk (or the prompt ended otherwise).
     case jobDuration = "comfybridge_job_duration_seconds"
     /// `comfybridge_out_of_memory_recoveries_total{server,step}` (counter): out-of-memory recoveries, by ladder step.
     case outOfMemoryRecoveries = "comfybridge_out_of_memory_recoveries_total"
@@ -48,10 +50,10 @@ public enum MetricName: String, CaseIterable, Sendable {
         switch self {
         case .panels: "Panels finished, by status (completed, failed, kept from an earlier run)."
         case .runPanels: "Panels in the current run."
-        case .inFlight: "Prompts of this run queued or running on the server."
+        case .inFlight: "Prompts of this run on the server: queued, running, or finished with images downloading."
         case .queueLength: "Prompts of this run waiting in the server's queue (not started)."
         case .serverUp: "1 while the server takes jobs, 0 once it is down."
-        case .jobDuration: "Seconds from the server starting a prompt to its end as the client saw it."
+        case .jobDuration: "Seconds from the server starting a prompt until its images were on disk (or it ended otherwise)."
         case .outOfMemoryRecoveries: "Out-of-memory recoveries, by ladder step."
         case .retries: "Panels tried again, by reason."
         case .reconnects: "WebSocket reconnects to the server."
