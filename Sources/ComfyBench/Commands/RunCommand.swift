@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComfyWorkflow
 import Foundation
 
 /// The harness: runs the chosen scenarios for ComfyBridge and the baseline and reports the figures.

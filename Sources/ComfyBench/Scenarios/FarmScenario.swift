@@ -1,3 +1,4 @@
+import ComfyWorkflow
 import Foundation
 
 /// `farm`: one coordinator feeding 100 servers. 100 emulators in one process (the harness's child, so the

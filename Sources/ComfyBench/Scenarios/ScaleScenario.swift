@@ -1,3 +1,4 @@
+import ComfyWorkflow
 import Foundation
 
 /// `scale`: 20,000 panels of zero server time (64×64) on 4 emulators, against 1,000. Figures: peak RSS

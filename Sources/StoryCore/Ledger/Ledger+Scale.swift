@@ -29,6 +29,20 @@ extension Ledger {
         }
     }
 
+    /// Visits the records of `panelIDs` (nil for a panel the ledger does not have), in that order, in one
+    /// read transaction that does not enter the ledger's actor: a run's start reads 20,000 records this way
+    /// instead of in 20,000 transactions, and keeps none of them.
+    /// Database problems are thrown as `LedgerError`; whatever `body` throws is rethrown as it is.
+    public nonisolated func forEachPanel(_ panelIDs: [String], _ body: (String, PanelRecord?) throws -> Void) throws {
+        do {
+            try pool.read { db in
+                for id in panelIDs { try body(id, try LedgerSchema.panel(id, db)) }
+            }
+        } catch let error as DatabaseError {
+            throw LedgerError.database(path: path, reason: "\(error)")
+        }
+    }
+
     /// Visits every panel record in render order, `pageSize` at a time, in one read transaction (a consistent
     /// snapshot) that does not wait for the ledger's writers: only one page is in memory at once, so the
     /// manifest of 20,000 panels costs no more memory than that of 1,000.

@@ -104,9 +104,12 @@ public actor Ledger {
                 try LedgerSchema.insert(panel, db)
             }
         }
-        return try panels.map { p throws(LedgerError) in
-            guard let record = try self.panel(p.panelID) else { throw .unknown(path: path, what: "panel \(p.panelID)") }
-            return record
+        // One read transaction for all of them: 20,000 transactions took seconds of a resumed run's start.
+        return try read { db in
+            try panels.map { p in
+                guard let record = try LedgerSchema.panel(p.panelID, db) else { throw LedgerError.unknown(path: path, what: "panel \(p.panelID)") }
+                return record
+            }
         }
     }
 
