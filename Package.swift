@@ -240,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore", "ComfyTestSupport"],
+            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore", "StoryCoreImaging", "ComfyTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

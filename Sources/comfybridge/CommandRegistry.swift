@@ -8,6 +8,7 @@ enum CommandRegistry {
         RenderCommand.self,
         DashboardCommand.self,
         PanelsCommand.self,
+        SheetCommand.self,
         RunCommand.self,
         ValidateCommand.self,
         StatusCommand.self,

@@ -80,10 +80,10 @@ import Testing
                 colours["\(pixel.red),\(pixel.green),\(pixel.blue)", default: 0] += 1
             }
         }
-        // Only the empty-cell grey and the ink of the word "failed" (6 glyphs of at most 35 dots).
+        // Only the empty-cell grey and the ink of the word "failed" (6 glyphs of at most 5 × 8 dots).
         #expect(colours.keys.sorted() == ["230,230,230", "58,58,64"])
         let ink = colours["230,230,230"] ?? 0
-        #expect(ink > 30 && ink <= 6 * 35 * geometry.fontScale * geometry.fontScale)
+        #expect(ink > 30 && ink <= 6 * 40 * geometry.fontScale * geometry.fontScale)
         for index in 0..<2 {
             let strip = geometry.labelOrigin(of: index)
             var inkDots = 0

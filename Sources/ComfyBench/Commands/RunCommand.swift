@@ -11,10 +11,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// A scenario name on the command line.
     enum ScenarioName: String, ExpressibleByArgument, CaseIterable {
-        case feed, pool, throughput, memory, dashboard, farm, scale, all
+        case feed, pool, throughput, memory, dashboard, farm, scale, imaging, all
     }
 
-    @Option(help: "Which scenario to run: feed, pool, throughput, memory, dashboard (feed through the live dashboard with 0, 10 and 100 viewers), farm (100 servers, with and without faults), scale (20,000 panels against 1,000) or all (every one but dashboard, farm and scale).")
+    @Option(help: "Which scenario to run: feed, pool, throughput, memory, dashboard (feed through the live dashboard with 0, 10 and 100 viewers), farm (100 servers, with and without faults), scale (20,000 panels against 1,000), imaging (decoding and measuring a 1024×1024 PNG; not part of all) or all (every one but dashboard, farm and scale).")
     var scenario: ScenarioName = .all
 
     @Flag(help: "Print the figures as JSON on stdout (the table goes to stderr).")
@@ -84,6 +84,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         if scenario == .scale {
             scenarios.append(ScaleScenario(repetitions: repetitions ?? 1, latencyMilliseconds: 0))
+        }
+
+        if scenario == .imaging {
+            scenarios.append(ImagingScenario(repetitions: repetitions ?? 30))
         }
 
         var figures: [Figure] = []
