@@ -175,6 +175,14 @@ struct HandOffTests {
             #expect(updated["asset_manifest"]?["panels"] == original["asset_manifest"]?["panels"])
             #expect(updated["asset_manifest"]?["panel_to_shot_map"] == original["asset_manifest"]?["panel_to_shot_map"])
             #expect(updated["asset_manifest"]?["grid"] == nil)
+
+            // The next render with the hand-off on keeps every panel and hands each on.
+            options.handoff = true
+            let (again, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
+            #expect(again.kept == 9 && again.rendered == 0)
+            try Self.expectHandOffMatchesOutputs(dir, manifest: try EmulatorSupport.manifest(dir))
+            let handed = try JSONValue.parse(Data(contentsOf: dir.appendingPathComponent("project.json")))
+            #expect(handed["asset_manifest"]?["panels"]?[8]?["path"] == "assets/images/panels/panel_09.ppm")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ComfyWorkflow
 import Foundation
+import Logging
 import StoryCoreImaging
 
 /// The hand-off to StoryCore's later steps: each completed panel's current image also written where
@@ -134,5 +135,17 @@ extension PanelDriver {
             stem = HandOff.panelStem(index: item.job.panel.position + 1)
         }
         try HandOff(projectDirectory: context.store.projectDirectory).write(file, panelID: panelID, toStem: stem)
+    }
+}
+
+extension HandOff {
+    /// After the panels of a run: hands on the completed panels whose hand-off files are missing (kept
+    /// from a `--no-handoff` run, or deleted since), logging any that cannot be.
+    static func handOnMissing(project: Project, ledger: Ledger, logger: Logger) async {
+        guard let records = try? await ledger.panels() else { return }
+        let outcome = HandOff(projectDirectory: project.directory).fillMissing(project: project, records: records)
+        for (panelID, reason) in outcome.failed.sorted(by: { $0.key < $1.key }) {
+            logger.warning("cannot hand \(panelID) on to StoryCore: \(reason)")
+        }
     }
 }

@@ -124,3 +124,35 @@ extension HandOff {
         }
     }
 }
+
+extension HandOff {
+    /// Hands on every completed panel of `records` whose hand-off `.ppm` or `.png` is missing (a panel
+    /// kept from a run made with `--no-handoff`, or files deleted since); returns the panel ids written.
+    /// A panel whose PNG does not decode any more is skipped and returned in `failed` with the reason.
+    public func fillMissing(project: Project, records: [PanelRecord]) -> (written: [String], failed: [String: String]) {
+        let indices = Self.indices(of: project.panels)
+        var written: [String] = []
+        var failed: [String: String] = [:]
+        for record in records where record.clip == nil {
+            guard let current = Self.current(record), let file = Self.image(in: current.files) else { continue }
+            let stem: String
+            if record.panelID == Panel.masterGridID {
+                guard project.coherenceAnchors.masterGridPath != nil else { continue }
+                stem = Self.gridStem(spec: Self.gridSpec(of: project))
+            } else if let index = indices[record.panelID] {
+                stem = Self.panelStem(index: index)
+            } else {
+                continue
+            }
+            let present = ["ppm", "png"].allSatisfy { FileManager.default.fileExists(atPath: projectDirectory.appendingPathComponent("\(stem).\($0)").path) }
+            guard !present else { continue }
+            do {
+                try write(file, panelID: record.panelID, toStem: stem)
+                written.append(record.panelID)
+            } catch {
+                failed[record.panelID] = error.description
+            }
+        }
+        return (written, failed)
+    }
+}

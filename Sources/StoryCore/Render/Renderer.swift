@@ -155,6 +155,7 @@ public final class Renderer: Sendable {
 
         let dispatcher = Dispatcher(context: context, plan: plan)
         let tally = await dispatcher.run(work)
+        if options.handoff { await HandOff.handOnMissing(project: project, ledger: ledger, logger: logger) }
         try await recorder.write()
 
         let failures: [String: RenderFailure]
