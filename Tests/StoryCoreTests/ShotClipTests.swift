@@ -9,8 +9,9 @@ import Testing
 struct ShotClipTests {
     static var wanWorkflow: URL { TestSupport.repositoryRoot.appendingPathComponent("workflows/storycore_clip_wan.json") }
 
-    /// A demo copy whose shot_01 lasts 1 s and shot_04 half a second (17 and 9 frames at Wan's 16 fps).
-    static func project() throws -> URL {
+    /// A demo copy whose shot_01 lasts 1 s and shot_04 half a second (17 and 9 frames at Wan's 16 fps),
+    /// with other durations changed by `durations`.
+    static func project(durations: [String: Double] = [:]) throws -> URL {
         let dir = try TestSupport.demoCopy()
         let url = dir.appendingPathComponent("storyboard.json")
         var storyboard = try JSONValue.parse(Data(contentsOf: url))
@@ -19,6 +20,7 @@ struct ShotClipTests {
             switch shots[index]["shot_id"]?.stringValue {
             case "shot_01": shots[index] = shots[index].setting(["duration_seconds"], to: 1.0)
             case "shot_04": shots[index] = shots[index].setting(["duration_seconds"], to: 0.5)
+            case let id?: if let seconds = durations[id] { shots[index] = shots[index].setting(["duration_seconds"], to: .double(seconds)) }
             default: break
             }
         }
@@ -191,6 +193,49 @@ struct ShotClipTests {
             #expect(clips.failures["shot_04"] == nil)
             let renders = try await EmulatorSupport.successfulRenders(on: emulator)
             #expect(renders["shot_01"] == nil && renders["shot_04"] == 1, "\(renders)")
+        }
+    }
+}
+
+@Suite("Shot clips on a pool and out of memory")
+struct ShotClipPoolTests {
+    @Test func aLongClipDecodesFewerFramesAtATimeAfterRunningOutOfMemory() async throws {
+        // 49 frames of 640×640 sample within the emulator's 24 GiB but do not fit one VAEDecode;
+        // VAEDecodeTiled decodes 64 frames at a time (temporal_size) in 512-pixel tiles.
+        try await EmulatorSupport.withEmulator(EmulatorConfiguration(timing: .instant)) { emulator in
+            let dir = try ShotClipTests.project(durations: ["shot_02": 3.0])
+            var options = ShotClipTests.options(await emulator.baseURL)
+            options.shotSelection = ["shot_02"]
+            let (summary, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: options))
+            #expect(summary.succeeded, "\(summary.failures)")
+            let clip = try #require(ShotClipTests.clipEntry(try EmulatorSupport.manifest(dir), "shot_02"))
+            #expect(clip["frames"] == 49, "3 s at 16 fps")
+            let codes = clip["note_codes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(codes.contains("oom_memory_freed") && codes.contains("oom_tiled_decode"), "\(codes)")
+            let graphs = try await ShotClipTests.clipGraphs("shot_02", on: emulator)
+            #expect(graphs.last?["8"]?["class_type"] == "VAEDecodeTiled")
+            #expect(graphs.last?["8"]?["inputs"]?["temporal_size"] == 64)
+        }
+    }
+
+    @Test func aClipUploadsItsKeyImageToTheServerThatRendersItNotTheOneThatRenderedThePanel() async throws {
+        try await EmulatorSupport.withEmulators([EmulatorConfiguration(timing: .instant), EmulatorConfiguration(timing: .instant)]) { emulators in
+            let dir = try ShotClipTests.project()
+            var panelsOnly = ShotClipTests.options(await emulators[0].baseURL)
+            panelsOnly.clips = nil
+            let (panels, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir), options: panelsOnly))
+            #expect(panels.succeeded)
+            let (clips, _) = try await EmulatorSupport.render(Renderer(project: try Project.load(from: dir),
+                                                                        options: ShotClipTests.options(await emulators[1].baseURL)))
+            #expect(clips.succeeded, "\(clips.failures)")
+            #expect(clips.rendered == 2 && clips.kept == 3)
+            for shot in ["shot_01", "shot_04"] {
+                let clip = try #require(ShotClipTests.clipEntry(try EmulatorSupport.manifest(dir), shot))
+                #expect(clip["server"]?.stringValue == (await emulators[1].baseURL.absoluteString))
+                let uploaded = try #require(clip["uploaded_image"]?.stringValue)
+                #expect(FileManager.default.fileExists(atPath: await emulators[1].inputDirectory.appendingPathComponent(uploaded).path))
+                #expect(!FileManager.default.fileExists(atPath: await emulators[0].inputDirectory.appendingPathComponent(uploaded).path))
+            }
         }
     }
 }
