@@ -1,3 +1,4 @@
+import ComfyTestSupport
 import ComfyWorkflow
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import ComfyTestSupport
 import Foundation
 import Testing
 

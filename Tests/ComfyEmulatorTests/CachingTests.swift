@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Unchanged nodes are answered from cache between prompts, like the classic cache")

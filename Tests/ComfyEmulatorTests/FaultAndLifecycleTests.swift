@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Faults, restarts and lifecycle behave as configured")

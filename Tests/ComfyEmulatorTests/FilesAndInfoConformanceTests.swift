@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Uploads, /view and info routes replay transcripts i and j")

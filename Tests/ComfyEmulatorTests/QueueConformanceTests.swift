@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Queue, interrupt and prompt ids replay transcripts g, h and m")

@@ -3,6 +3,7 @@ import ComfyEmulator
 import ComfyWorkflow
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import Testing
 

@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import Testing
 
 @Suite("Validation answers exactly like ComfyUI 0.8 (transcript d)")

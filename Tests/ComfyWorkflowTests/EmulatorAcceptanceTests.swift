@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import ComfyEmulator
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 @testable import ComfyWorkflow
 

@@ -1,6 +1,7 @@
 import ComfyEmulator
 import ComfyWorkflow
 import Foundation
+import NIOHTTP1
 import StoryCore
 import Testing
 @testable import StoryCoreDashboard

@@ -5,6 +5,7 @@ import ComfyWorkflow
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import StoryCore
 import StoryCoreMetrics
 import Testing

@@ -1,6 +1,7 @@
 @testable import ComfyAPI
 import ComfyWorkflow
 @testable import StoryCore
+import StoryCoreImaging
 import Testing
 
 /// Every transition of the panel lifecycle, without a server: a machine is started, fed

@@ -1,6 +1,7 @@
 import ComfyWorkflow
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 extension ComfyClient {
     /// Streams an output file from `/view` into `handle`, chunk by chunk, never holding the file in memory.

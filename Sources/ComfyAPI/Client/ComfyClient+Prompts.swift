@@ -1,5 +1,7 @@
 import ComfyWorkflow
 import Foundation
+import Logging
+import NIOHTTP1
 
 extension ComfyClient {
     /// Queues `workflow` under `promptID` and returns its event stream, subscribed *before* the prompt is posted.

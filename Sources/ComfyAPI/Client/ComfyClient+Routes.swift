@@ -1,6 +1,7 @@
 import ComfyWorkflow
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 extension ComfyClient {
     // MARK: Queue

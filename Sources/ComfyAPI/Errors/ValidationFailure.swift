@@ -1,4 +1,5 @@
 import ComfyWorkflow
+import Foundation
 
 /// Why `POST /prompt` refused a workflow: the server's top-level error and each node's input errors.
 public struct ValidationFailure: Sendable, Hashable, CustomStringConvertible {

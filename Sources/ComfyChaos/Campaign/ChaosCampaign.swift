@@ -1,6 +1,7 @@
 import ComfyEmulator
 import Foundation
 import Logging
+import ProcessSupport
 
 /// The chaos campaign: renders a 16-panel project with the real `comfybridge render` process against
 /// two emulators on loopback while injecting faults, and checks every invariant after each run.

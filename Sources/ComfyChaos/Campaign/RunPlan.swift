@@ -1,4 +1,5 @@
 import ComfyEmulator
+import ComfyWorkflow
 
 /// The faults of one chaos run, drawn from its seed before the run starts.
 public struct RunPlan: Sendable, Hashable {

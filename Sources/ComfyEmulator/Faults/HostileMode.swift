@@ -1,3 +1,4 @@
+import ComfyWorkflow
 import Foundation
 
 extension EmulatorCore {

@@ -1,3 +1,4 @@
+import ComfyWorkflow
 extension EmulatorCore {
     /// Dispatches a request (path already without `/api`) to its handler, as ComfyUI's route table does.
     func route(_ request: RequestInfo) -> Reply {

@@ -2,6 +2,7 @@ import ComfyWorkflow
 import Foundation
 import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
 
 extension EmulatorCore {
     /// Registers a new socket: `sid` is the `clientId` or a fresh 32-digit hex id. Sends the `status`

@@ -1,6 +1,7 @@
 import ComfyAPI
 import ComfyWorkflow
 import Foundation
+import Logging
 
 /// Renders one panel on one leased server by driving its `PanelMachine`: performs each action the
 /// machine orders (ledger, server, output store, events) and feeds back what came of it. Every

@@ -1,6 +1,7 @@
 import ComfyAPI
 import ComfyWorkflow
 import Foundation
+import Logging
 
 /// Feeds panels to servers: starts a panel task whenever the pool has a server for it, puts
 /// panels of a failed server back at the front of the queue, probes down servers so they can

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
 import StoryCore
 
 /// The HTTP routes and the event socket of `dashboard-api.md`.

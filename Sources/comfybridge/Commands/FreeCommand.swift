@@ -1,6 +1,7 @@
 import ArgumentParser
 import ComfyAPI
 import ComfyWorkflow
+import Foundation
 
 /// `comfybridge free`: asks a server to free memory, optionally unloading its models.
 struct FreeCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ComfyAPI
 import ComfyWorkflow
+import Foundation
 
 /// `comfybridge interrupt [ID]`: stops the running prompt (only if it is ID, when given).
 struct InterruptCommand: AsyncParsableCommand {

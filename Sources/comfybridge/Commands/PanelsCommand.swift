@@ -1,6 +1,8 @@
 import ArgumentParser
+import ComfyWorkflow
 import Foundation
 import StoryCore
+import StoryCoreImaging
 
 /// `comfybridge panels PROJECT_DIR`: lists every panel with shot, prompt, seed, status, version and files.
 struct PanelsCommand: AsyncParsableCommand {

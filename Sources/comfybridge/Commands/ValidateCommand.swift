@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComfyAPI
 import ComfyWorkflow
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StoryCore
+import StoryCoreImaging
 
 /// `render`'s quality gate and hand-off options: `--qa`, `--min-sharpness`, `--no-handoff`.
 struct QualityCommandOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ComfyWorkflow
 import Foundation
 import Logging
 import NIOCore
+import NIOWebSocket
 import WSClient
 
 /// A frame the test socket received.

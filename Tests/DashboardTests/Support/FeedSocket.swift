@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOWebSocket
 import WSClient
 
 /// A real WebSocket client (WSClient) on the dashboard's `/api/events`, collecting every message.
