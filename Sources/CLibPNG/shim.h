@@ -43,7 +43,10 @@ typedef struct cbpng_decoding {
     int truncated;            /* state: set when libpng asked for bytes past the end */
     uint32_t width;           /* out: set from the header (also when too large) */
     uint32_t height;
-    uint8_t *rgb;             /* out: width*height*3 bytes, 8-bit RGB, row-major; release with cbpng_release */
+    uint8_t *rgb;             /* in: the caller's buffer of `capacity` bytes, or NULL for one malloc'ed here
+                                 (released with cbpng_release); out: width*height*3 bytes, 8-bit RGB, row-major */
+    size_t capacity;          /* in: bytes at rgb; must be width*height*3 when rgb is the caller's */
+    int owned;                /* out: 1 when rgb was allocated here */
     char message[256];        /* out: libpng's reason when decoding failed */
 } cbpng_decoding;
 
@@ -111,6 +114,7 @@ static inline int cbpng_decode(cbpng_decoding *decoding, uint32_t max_width, uin
     uint8_t *volatile image = NULL;
     png_bytep *volatile rows = NULL;
     uint8_t *volatile rgb = NULL;
+    uint8_t *given = decoding->rgb;
     uint32_t width, height, y;
     int channels, depth, passes, color;
     size_t row_bytes;
@@ -120,6 +124,7 @@ static inline int cbpng_decode(cbpng_decoding *decoding, uint32_t max_width, uin
     decoding->width = 0;
     decoding->height = 0;
     decoding->rgb = NULL;
+    decoding->owned = 0;
     decoding->message[0] = 0;
     if (decoding->size < 8 || png_sig_cmp((png_const_bytep)decoding->data, 0, 8) != 0) {
         cbpng_set_message(decoding->message, "no PNG signature");
@@ -169,14 +174,18 @@ static inline int cbpng_decode(cbpng_decoding *decoding, uint32_t max_width, uin
         || row_bytes != (size_t)width * (size_t)channels * (size_t)(depth / 8)) {
         png_error(png, "unexpected layout after expansion");
     }
-    rgb = (uint8_t *)malloc((size_t)width * height * 3 + 1);
-    if (!rgb) png_error(png, "out of memory");
+    if (given) {
+        if (decoding->capacity != (size_t)width * height * 3) png_error(png, "the image size differs from its header");
+    } else {
+        rgb = (uint8_t *)malloc((size_t)width * height * 3 + 1);
+        if (!rgb) png_error(png, "out of memory");
+    }
     if (passes == 1) {
         row = (uint8_t *)malloc(row_bytes);
         if (!row) png_error(png, "out of memory");
         for (y = 0; y < height; y++) {
             png_read_row(png, row, NULL);
-            cbpng_convert_row(row, rgb + (size_t)y * width * 3, width, channels, depth);
+            cbpng_convert_row(row, (given ? given : rgb) + (size_t)y * width * 3, width, channels, depth);
         }
     } else {
         image = (uint8_t *)malloc(row_bytes * height + 1);
@@ -184,21 +193,23 @@ static inline int cbpng_decode(cbpng_decoding *decoding, uint32_t max_width, uin
         if (!image || !rows) png_error(png, "out of memory");
         for (y = 0; y < height; y++) rows[y] = image + (size_t)y * row_bytes;
         png_read_image(png, rows);
-        for (y = 0; y < height; y++) cbpng_convert_row(rows[y], rgb + (size_t)y * width * 3, width, channels, depth);
+        for (y = 0; y < height; y++) cbpng_convert_row(rows[y], (given ? given : rgb) + (size_t)y * width * 3, width, channels, depth);
     }
     png_read_end(png, NULL);
     free(row);
     free(image);
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
-    decoding->rgb = rgb;
+    decoding->rgb = given ? given : rgb;
+    decoding->owned = given ? 0 : 1;
     return CBPNG_OK;
 }
 
 /* Releases what a successful cbpng_decode allocated. */
 static inline void cbpng_release(cbpng_decoding *decoding) {
-    free(decoding->rgb);
+    if (decoding->owned) free(decoding->rgb);
     decoding->rgb = NULL;
+    decoding->owned = 0;
 }
 
 /* Encodes width*height 8-bit RGB pixels (row-major) as a PNG into *out (malloc'ed; release with

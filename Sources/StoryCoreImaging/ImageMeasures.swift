@@ -2,7 +2,7 @@
 ///
 /// Luma is ITU-R 601 exactly as Pillow's `convert("L")` computes it, an integer 0–255:
 /// `L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16`. Variances are population variances (divided
-/// by the count, as numpy's `.var()`), computed from exact integer histograms.
+/// by the count, as numpy's `.var()`), computed from exact integer sums and histograms.
 public struct ImageMeasures: Sendable, Codable, Hashable {
     /// Mean luma, 0–255.
     public var mean: Double
@@ -45,7 +45,7 @@ public struct ImageMeasures: Sendable, Codable, Hashable {
     /// Luma above this is near-white (239).
     public static let brightLuma = 239
 
-    /// Measures `image`: one pass for luma and its histogram, one for the Laplacian's histogram.
+    /// Measures `image`: one pass for luma and its histogram, one for the Laplacian's sums.
     public static func measure(_ image: RGBImage) -> ImageMeasures {
         let width = image.width
         let height = image.height
@@ -77,25 +77,31 @@ public struct ImageMeasures: Sendable, Codable, Hashable {
                              width: width, height: height)
     }
 
-    /// The population variance of `4·c − u − d − l − r` over the interior of a luma image.
+    /// The population variance of `4·c − u − d − l − r` over the interior of a luma image: exact
+    /// integer sums of the values and their squares, combined in Double at the end (the Laplacian's
+    /// mean is near zero, so `Σx²/n − mean²` loses nothing to cancellation).
     static func laplacianVariance(luma: [UInt8], width: Int, height: Int) -> Double {
         guard width >= 3, height >= 3 else { return 0 }
-        // The Laplacian of 8-bit values lies in −1020…1020: an exact histogram of 2041 bins.
-        var histogram = [Int](repeating: 0, count: 2041)
+        var sum = 0
+        var squares = 0
         luma.withUnsafeBufferPointer { pixels in
-            histogram.withUnsafeMutableBufferPointer { bins in
-                for y in 1..<(height - 1) {
-                    let row = y * width
-                    for x in 1..<(width - 1) {
-                        let center = row + x
-                        let value = 4 &* Int(pixels[center]) &- Int(pixels[center - width]) &- Int(pixels[center + width])
-                            &- Int(pixels[center - 1]) &- Int(pixels[center + 1])
-                        bins[value &+ 1020] &+= 1
-                    }
+            for y in 1..<(height - 1) {
+                let row = y * width
+                var rowSum = 0
+                var rowSquares = 0
+                for center in (row + 1)..<(row + width - 1) {
+                    let value = 4 &* Int(pixels[center]) &- Int(pixels[center &- width]) &- Int(pixels[center &+ width])
+                        &- Int(pixels[center &- 1]) &- Int(pixels[center &+ 1])
+                    rowSum &+= value
+                    rowSquares &+= value &* value
                 }
+                sum += rowSum
+                squares += rowSquares
             }
         }
-        return statistics(histogram: histogram, offset: -1020, count: (width - 2) * (height - 2)).variance
+        let count = Double((width - 2) * (height - 2))
+        let mean = Double(sum) / count
+        return max(0, Double(squares) / count - mean * mean)
     }
 
     /// Mean and population variance of the values `index + offset` counted by `histogram`.

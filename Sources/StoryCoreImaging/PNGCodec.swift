@@ -35,23 +35,49 @@ public enum PNGCodec {
     /// Throws `ImageError.notAnImage` without the PNG signature, `.truncated` when the data ends early
     /// (including a missing `IEND`), `.corrupt` with libpng's reason, `.tooLarge` over `limits`.
     public static func decode(_ data: Data, source: String, limits: Limits = Limits()) throws(ImageError) -> RGBImage {
-        var decoding = cbpng_decoding()
         let maxWidth = UInt32(clamping: limits.maxWidth)
         let maxHeight = UInt32(clamping: limits.maxHeight)
         let maxPixels = UInt64(clamping: limits.maxPixels)
-        let code = data.withUnsafeBytes { raw -> Int32 in
-            decoding.data = raw.bindMemory(to: UInt8.self).baseAddress
-            decoding.size = raw.count
-            let code = cbpng_decode(&decoding, maxWidth, maxHeight, maxPixels)
-            decoding.data = nil
-            return code
+        var decoding = cbpng_decoding()
+        var code: Int32 = CBPNG_CORRUPT
+        var pixels: [UInt8] = []
+        if let (width, height) = headerSize(data), width <= limits.maxWidth, height <= limits.maxHeight,
+           case let (area, overflow) = width.multipliedReportingOverflow(by: height), !overflow, area <= limits.maxPixels,
+           area <= Int.max / 3 {
+            // The usual case: libpng writes the pixels straight into the array.
+            let count = width * height * 3
+            pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                code = data.withUnsafeBytes { raw -> Int32 in
+                    decoding.data = raw.bindMemory(to: UInt8.self).baseAddress
+                    decoding.size = raw.count
+                    decoding.rgb = buffer.baseAddress
+                    decoding.capacity = count
+                    return cbpng_decode(&decoding, maxWidth, maxHeight, maxPixels)
+                }
+                if code != CBPNG_OK { buffer.initialize(repeating: 0) }
+                initialized = count
+            }
+        } else {
+            // No readable header: libpng says why (or refuses the size before allocating anything).
+            code = data.withUnsafeBytes { raw -> Int32 in
+                decoding.data = raw.bindMemory(to: UInt8.self).baseAddress
+                decoding.size = raw.count
+                return cbpng_decode(&decoding, maxWidth, maxHeight, maxPixels)
+            }
+            if code == CBPNG_OK, let rgb = decoding.rgb {
+                let count = Int(decoding.width) * Int(decoding.height) * 3
+                pixels = [UInt8](UnsafeBufferPointer(start: rgb, count: count))
+            }
+            cbpng_release(&decoding)
         }
+        decoding.data = nil
+        decoding.rgb = nil
         let message = withUnsafeBytes(of: decoding.message) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         switch code {
         case CBPNG_OK:
-            break
+            return RGBImage(unchecked: Int(decoding.width), Int(decoding.height), pixels)
         case CBPNG_NOT_PNG:
             throw .notAnImage(source: source, expected: "PNG")
         case CBPNG_TRUNCATED:
@@ -64,16 +90,21 @@ public enum PNGCodec {
             if message == "out of memory" { throw .outOfMemory(source: source) }
             throw .corrupt(source: source, reason: message.isEmpty ? "libpng refused it" : message)
         }
-        defer { cbpng_release(&decoding) }
-        let width = Int(decoding.width)
-        let height = Int(decoding.height)
-        let count = width * height * 3
-        guard let rgb = decoding.rgb else { throw .outOfMemory(source: source) }
-        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.baseAddress!.initialize(from: rgb, count: count)
-            initialized = count
+    }
+
+    /// Width and height from the `IHDR` chunk that must open every PNG, or nil when the data does not
+    /// start with the signature and an `IHDR` of positive size.
+    static func headerSize(_ data: Data) -> (width: Int, height: Int)? {
+        guard data.count >= 24 else { return nil }
+        let bytes = [UInt8](data.prefix(24))
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard Array(bytes[0..<8]) == signature, Array(bytes[12..<16]) == Array("IHDR".utf8) else { return nil }
+        func word(_ offset: Int) -> Int {
+            Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
         }
-        return RGBImage(unchecked: width, height, pixels)
+        let width = word(16), height = word(20)
+        guard width > 0, height > 0 else { return nil }
+        return (width, height)
     }
 
     /// Reads and decodes the PNG file at `url`; errors name the file's path.

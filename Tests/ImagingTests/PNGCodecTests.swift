@@ -70,6 +70,13 @@ import Testing
         }
     }
 
+    @Test func hostileHeaderSizesNeverTrapEvenWithoutLimits() throws {
+        var data = try Data(contentsOf: ImagingFixtures.url("huge_header.png"))
+        data.replaceSubrange(16..<24, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        let open = PNGCodec.Limits(maxWidth: .max, maxHeight: .max, maxPixels: .max)
+        #expect(throws: ImageError.self) { try PNGCodec.decode(data, source: "hostile", limits: open) }
+    }
+
     @Test func missingFileIsUnreadableNamingIt() {
         let url = ImagingFixtures.url("no_such_file.png")
         do {
