@@ -252,6 +252,7 @@ let package = Package(
             name: "DashboardTests",
             dependencies: [
                 "StoryCoreDashboard", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow", "ComfyTestSupport",
+                "StoryCoreMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
