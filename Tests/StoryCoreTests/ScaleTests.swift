@@ -101,6 +101,7 @@ struct ScaleTests {
         #expect(pages == [256, 256, 88])
         #expect(seen == records.map(\.panelID))
         #expect(try await ledger.panels().map(\.panelID) == seen)
+        #expect(try ledger.panelsConcurrently() == (try await ledger.panels()))
     }
 
     @Test func aPanelListedTwiceInTheProjectIsStillRefused() throws {

@@ -29,6 +29,18 @@ extension Ledger {
         }
     }
 
+    /// Every panel record in render order, like `panels()`, read on the calling task in a read transaction of
+    /// its own: the ledger's actor is not held, so panels keep committing while a large manifest is read.
+    public nonisolated func panelsConcurrently() throws(LedgerError) -> [PanelRecord] {
+        do {
+            return try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT panel_id FROM panel ORDER BY position, panel_id").compactMap { try LedgerSchema.panel($0, db) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// Visits the records of `panelIDs` (nil for a panel the ledger does not have), in that order, in one
     /// read transaction that does not enter the ledger's actor: a run's start reads 20,000 records this way
     /// instead of in 20,000 transactions, and keeps none of them.

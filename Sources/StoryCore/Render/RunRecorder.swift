@@ -127,7 +127,9 @@ actor RunRecorder {
 
     private func writeOnce() async throws(RenderError) {
         let panels: [PanelRecord]
-        do { panels = try await ledger.panels() } catch { throw .ledger(error) }
+        // Read beside the ledger's actor, not in it: a manifest of thousands of panels takes a while to read,
+        // and holding the actor for it stalled every panel's commit (the farm's idle servers).
+        do { panels = try ledger.panelsConcurrently() } catch { throw .ledger(error) }
         do {
             try Manifest(projectID: projectID, runID: runID, servers: servers, panels: panels).write(toOutputs: outputsDirectory)
         } catch {
