@@ -48,7 +48,11 @@ struct HostileServerTests {
             }
             #expect(!outcome.isEmpty)
         }
-        let added = OutputSafetyTests.listing(root).subtracting(before).filter { !$0.hasPrefix("project/outputs") && !$0.hasPrefix("project/project.json") }
+        // Besides outputs/ and project.json, only the hand-off to StoryCore (fixed names, never the server's).
+        let handOff = #/project/assets(/images(/(panels|grids)(/(panel_\d\d|grid_\d+x\d+)\.(ppm|png))?)?)?/#
+        let added = OutputSafetyTests.listing(root).subtracting(before).filter {
+            !$0.hasPrefix("project/outputs") && !$0.hasPrefix("project/project.json") && (try? handOff.wholeMatch(in: $0)) == nil
+        }
         #expect(added.isEmpty, "\(added)")
     }
 
