@@ -269,13 +269,6 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
-            name: "CLITests",
-            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore", "StoryCoreImaging", "ComfyTestSupport"],
-            swiftSettings: [.swiftLanguageMode(.v6)]
-        ),
-    ]
-)
-        .testTarget(
             name: "MetricsTests",
             dependencies: [
                 "StoryCoreMetrics", "StoryCore", "ComfyAPI", "ComfyEmulator", "ComfyWorkflow",
@@ -286,6 +279,13 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ComfyEmulator", "ComfyWorkflow", "StoryCore", "StoryCoreImaging", "ComfyTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)
 
 // Every Swift target (each sets its language mode): a file sees only the members of the modules it imports,
 // and a target imports only what it declares above (SE-0444), so an undeclared import fails the build.
