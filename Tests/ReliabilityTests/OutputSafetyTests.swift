@@ -93,7 +93,7 @@ struct OutputSafetyTests {
         let panel2 = outputs.appendingPathComponent("panel_02", isDirectory: true)
         try FileManager.default.createDirectory(at: panel2, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: panel2.appendingPathComponent("image.png"), withDestinationURL: target)
-        let stored = try await store.store(OutputFile(nodeID: "9", filename: "image.png"), panelID: "panel_02", from: LocalSource(bytes: [9, 9]))
+        let stored = try await store.store(OutputFile(nodeID: "9", filename: "image.png"), panelID: "panel_02", from: LocalSource(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         #expect(stored.path == "outputs/panel_02/image.png")
         #expect(try String(contentsOf: target, encoding: .utf8) == "keep me")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: outside.path)) == ["victim.txt"])
