@@ -93,7 +93,6 @@ extension EmulatorCore {
                 return .failed(NodeFailure(type: "OSError", message: "\(error)", isOutOfMemory: false, frame: "    img.save(...)"), inputs: currentInputs)
             }
         }
-        var uiRecord: JSONValue?
         if let media = work.media {
             do {
                 uiOutput = try MediaFiles(paths: paths).save(media, counters: &saveCounters, tempSuffix: randomLetters(5))
@@ -103,6 +102,7 @@ extension EmulatorCore {
                 return .failed(NodeFailure(type: "OSError", message: "\(error)", isOutOfMemory: false, frame: "    output.save(...)"), inputs: currentInputs)
             }
         }
+        var uiRecord: JSONValue?
         if let uiOutput {
             let record: JSONValue = ["meta": ["node_id": .string(id), "display_node": .string(id), "parent_node": .null, "real_node_id": .string(id)],
                                      "output": uiOutput]

@@ -144,9 +144,9 @@ struct NodeSimulator {
             w.failure = .runtime(input.string("message"))
         default:
             if let clip = clipWork(classType: classType, links: links, literals: literals) { return clip }
+            if let media = mediaWork(classType: classType, links: links, literals: literals) { return media }
             w.failure = .runtime("node \(classType) has no simulation in the emulator")
         }
-            if let media = mediaWork(classType: classType, links: links, literals: literals) { return media }
         return w
     }
 
