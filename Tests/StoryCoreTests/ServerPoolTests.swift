@@ -57,7 +57,7 @@ struct ServerPoolTests {
                     wentDown = true
                     // Hold the surviving server's replies back until the victim is up again, so work is
                     // left for it however fast or loaded the machine is (no race with the run's end).
-                    await emulators[0].setFaults(FaultPlan(slowReplyRate: 1, slowReplyDelay: .milliseconds(300)))
+                    await emulators[0].setFaults(FaultPlan(slowReplyRate: 1, slowReplyDelay: .seconds(1)))
                     if let again = replacement { try await again.start() }
                 case .serverUp(let server) where server == victim && wentDown:
                     cameBack = true

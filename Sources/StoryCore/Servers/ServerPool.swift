@@ -131,6 +131,10 @@ actor ServerPool {
     func markUp(_ index: Int, catalog: NodeCatalog?, rules: LowVRAMRules?) -> Bool {
         guard !servers[index].excluded else { return false }
         let wasUp = servers[index].isUp
+        // A server that comes back may be another process or machine behind the same address (restarted,
+        // moved to another GPU): its old speed is no evidence, and a slow figure from the job it died in
+        // would rank it behind a busy server for the rest of the run. Its next job measures it again.
+        if !wasUp { servers[index].secondsPerJob = nil }
         servers[index].isUp = true
         servers[index].downReason = nil
         if let catalog { servers[index].catalog = catalog }
